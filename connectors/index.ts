@@ -1,0 +1,8 @@
+/**
+ * @module The explicit list of connectors this build knows. Add a connector
+ * by importing its definition here; nothing is discovered by scanning.
+ */
+import type { ConnectorDefinition } from '../src/connector/types'
+import { directoryConnector } from './directory'
+
+export const connectors: readonly ConnectorDefinition[] = [directoryConnector]

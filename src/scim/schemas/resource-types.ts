@@ -1,0 +1,35 @@
+/** @module Resource types (RFC 7643 §6) and attribute lookup by case-insensitive name. */
+import { enterpriseUserSchema } from './enterprise-user'
+import { groupSchema } from './group'
+import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './types'
+import { userSchema } from './user'
+
+export const userResourceType: ResourceTypeDefinition = {
+  id: 'User',
+  name: 'User',
+  endpoint: '/Users',
+  description: 'User Account',
+  schema: userSchema,
+  extensions: [{ schema: enterpriseUserSchema, required: false }],
+}
+
+export const groupResourceType: ResourceTypeDefinition = {
+  id: 'Group',
+  name: 'Group',
+  endpoint: '/Groups',
+  description: 'Group',
+  schema: groupSchema,
+  extensions: [],
+}
+
+export const resourceTypes = [userResourceType, groupResourceType] as const
+
+/** Finds an attribute of a schema by name, ignoring case (RFC 7643 §2.1). */
+export function findAttribute(
+  attributes: readonly AttributeDefinition[] | SchemaDefinition,
+  name: string,
+): AttributeDefinition | undefined {
+  const list = 'attributes' in attributes ? attributes.attributes : attributes
+  const lower = name.toLowerCase()
+  return list.find((a) => a.name.toLowerCase() === lower)
+}
