@@ -1,0 +1,52 @@
+/**
+ * @module Renders a stored resource as the SCIM JSON a client receives
+ * (RFC 7643 §3.1: id, externalId, meta; §4.1.2 groups; §4.2 members).
+ */
+import type { ScimObject } from './resource'
+
+export interface ResourceLinkData {
+  value: string
+  type: 'User' | 'Group'
+  display?: string
+}
+
+/** A resource as the store keeps it; structurally the store's StoredResource. */
+export interface ResourceData {
+  id: string
+  type: 'User' | 'Group'
+  data: ScimObject
+  members?: ResourceLinkData[]
+  groups?: ResourceLinkData[]
+  version: number
+  created: string
+  lastModified: string
+}
+
+const ENDPOINTS = { User: 'Users', Group: 'Groups' } as const
+
+/** The weak entity tag of a version, used in meta.version and the ETag header (RFC 7644 §3.14). */
+export function entityTag(version: number): string {
+  return `W/"${version}"`
+}
+
+/** `baseUrl` is the instance's SCIM base, e.g. https://scim.example.com/scim/v2/demo */
+export function renderResource(resource: ResourceData, baseUrl: string): ScimObject {
+  const { schemas, externalId, ...attributes } = resource.data
+  const location = `${baseUrl}/${ENDPOINTS[resource.type]}/${resource.id}`
+  const link = (item: ResourceLinkData) => ({ ...item, $ref: `${baseUrl}/${ENDPOINTS[item.type]}/${item.value}` })
+  const rendered: ScimObject = { schemas, id: resource.id }
+  if (externalId !== undefined) rendered.externalId = externalId
+  Object.assign(rendered, attributes)
+  if (resource.type === 'Group') rendered.members = (resource.members ?? []).map(link)
+  if (resource.type === 'User' && resource.groups && resource.groups.length > 0) {
+    rendered.groups = resource.groups.map((group) => ({ ...link(group), type: 'direct' }))
+  }
+  rendered.meta = {
+    resourceType: resource.type,
+    created: resource.created,
+    lastModified: resource.lastModified,
+    location,
+    version: entityTag(resource.version),
+  }
+  return rendered
+}
