@@ -1,0 +1,22 @@
+/**
+ * @module Opens the SQLite database with the settings scimify relies on and
+ * applies migrations. Nothing opens a database at import time.
+ */
+import { Database } from 'bun:sqlite'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { migrate } from './migrations'
+
+export function openDatabase(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = new Database(path, { create: true, strict: true })
+  // WAL: readers never block the writer. synchronous=NORMAL: a commit survives
+  // a crash of the process (SIGKILL) and is lost only on power loss, the
+  // documented WAL trade-off.
+  db.exec('PRAGMA journal_mode = WAL')
+  db.exec('PRAGMA synchronous = NORMAL')
+  db.exec('PRAGMA foreign_keys = ON')
+  db.exec('PRAGMA busy_timeout = 5000')
+  migrate(db)
+  return db
+}

@@ -1,0 +1,220 @@
+/**
+ * @module Users and groups in SQLite. One class serves both resource types;
+ * the differences (userName uniqueness, memberships) are columns and joins,
+ * not copies of the code. Every method is scoped to one instance.
+ */
+import type { Database, Statement } from 'bun:sqlite'
+import { ScimError } from '../scim/errors'
+import type { ScimObject } from '../scim/resource'
+import { filterToSql } from './filter-sql'
+import type { ListQuery, ListResult, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
+
+interface ResourceRow {
+  seq: number
+  id: string
+  type: ResourceKind
+  data: string
+  version: number
+  created: string
+  last_modified: string
+}
+
+interface LinkRow {
+  id: string
+  type: ResourceKind
+  user_name_key: string | null
+  data: string
+}
+
+/** Attributes copied into indexed columns or rows so filters on them are index lookups. */
+function indexedColumns(type: ResourceKind, data: ScimObject) {
+  const text = (value: unknown) => (typeof value === 'string' ? value : null)
+  return {
+    user_name_key: type === 'User' ? text(data.userName)!.toLowerCase() : null,
+    display_key: text(data.displayName)?.toLowerCase() ?? null,
+    external_id: text(data.externalId),
+    active: typeof data.active === 'boolean' ? Number(data.active) : null,
+  }
+}
+
+function emailValues(data: ScimObject): string[] {
+  if (!Array.isArray(data.emails)) return []
+  const values = data.emails.map((email) => (email as ScimObject).value).filter((v): v is string => typeof v === 'string')
+  return [...new Set(values.map((v) => v.toLowerCase()))]
+}
+
+export class ResourceStore {
+  private readonly statements: ReturnType<typeof prepare>
+
+  constructor(private readonly db: Database) {
+    this.statements = prepare(db)
+  }
+
+  create(instance: string, type: ResourceKind, write: ResourceWrite, now = new Date()): StoredResource {
+    const id = crypto.randomUUID()
+    const timestamp = now.toISOString()
+    return this.db.transaction(() => {
+      this.assertUniqueUserName(instance, type, write.data, undefined)
+      const row = this.statements.insert.get({
+        instance,
+        type,
+        id,
+        ...indexedColumns(type, write.data),
+        data: JSON.stringify(write.data),
+        version: 1,
+        created: timestamp,
+        last_modified: timestamp,
+      }) as { seq: number }
+      this.writeValues(row.seq, write.data)
+      if (type === 'Group') this.writeMembers(instance, row.seq, write.memberIds ?? [])
+      return this.getBySeq(row.seq)!
+    })()
+  }
+
+  get(instance: string, type: ResourceKind, id: string): StoredResource | undefined {
+    const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
+    return row ? this.hydrate(row) : undefined
+  }
+
+  /**
+   * Read-modify-write in one transaction. `change` gets the current resource
+   * and returns the new content, or `null` when nothing changes (then the
+   * version stays as it is). Returns undefined when the resource does not exist.
+   */
+  update(
+    instance: string,
+    type: ResourceKind,
+    id: string,
+    change: (current: StoredResource) => ResourceWrite | null,
+    now = new Date(),
+  ): StoredResource | undefined {
+    return this.db.transaction(() => {
+      const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
+      if (!row) return undefined
+      const current = this.hydrate(row)
+      const next = change(current)
+      if (next === null) return current
+      this.assertUniqueUserName(instance, type, next.data, row.seq)
+      this.statements.update.run({
+        seq: row.seq,
+        ...indexedColumns(type, next.data),
+        data: JSON.stringify(next.data),
+        last_modified: now.toISOString(),
+      })
+      this.statements.deleteValues.run({ seq: row.seq })
+      this.writeValues(row.seq, next.data)
+      if (type === 'Group' && next.memberIds) {
+        this.statements.deleteMembers.run({ seq: row.seq })
+        this.writeMembers(instance, row.seq, next.memberIds)
+      }
+      return this.getBySeq(row.seq)!
+    })()
+  }
+
+  delete(instance: string, type: ResourceKind, id: string): boolean {
+    return this.statements.delete.run({ instance, type, id }).changes > 0
+  }
+
+  list(instance: string, type: ResourceKind, query: ListQuery): ListResult {
+    const where = query.filter ? filterToSql(query.filter, type) : { sql: '1', params: [] as unknown[] }
+    const base = `FROM resources r WHERE r.instance = ? AND r.type = ? AND (${where.sql})`
+    const params = [instance, type, ...where.params] as never[]
+    const total = this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
+    if (query.count <= 0) return { totalResults: total, resources: [] }
+    const rows = this.db
+      .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY r.seq LIMIT ? OFFSET ?`)
+      .all(...params, query.count as never, (query.startIndex - 1) as never)
+    return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
+  }
+
+  /** True when a write to the database succeeds (for /healthz). */
+  isWritable(): boolean {
+    try {
+      this.statements.touchHealth.run({ at: new Date().toISOString() })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private getBySeq(seq: number): StoredResource | undefined {
+    const row = this.statements.selectBySeq.get({ seq }) as ResourceRow | null
+    return row ? this.hydrate(row) : undefined
+  }
+
+  private hydrate(row: ResourceRow): StoredResource {
+    const resource: StoredResource = {
+      id: row.id,
+      type: row.type,
+      data: JSON.parse(row.data),
+      version: row.version,
+      created: row.created,
+      lastModified: row.last_modified,
+    }
+    if (row.type === 'Group') resource.members = this.links(this.statements.selectMembers, row.seq)
+    else resource.groups = this.links(this.statements.selectGroups, row.seq)
+    return resource
+  }
+
+  private links(statement: Statement, seq: number): ResourceLink[] {
+    return (statement.all({ seq }) as LinkRow[]).map((link) => {
+      const data = JSON.parse(link.data) as ScimObject
+      const display = (link.type === 'User' ? data.displayName ?? data.userName : data.displayName) as string | undefined
+      return { value: link.id, type: link.type, ...(display !== undefined ? { display } : {}) }
+    })
+  }
+
+  private assertUniqueUserName(instance: string, type: ResourceKind, data: ScimObject, ownSeq: number | undefined) {
+    if (type !== 'User') return
+    const key = String(data.userName).toLowerCase()
+    const clash = this.statements.selectByUserName.get({ instance, key }) as { seq: number } | null
+    if (clash && clash.seq !== ownSeq) {
+      throw ScimError.of('uniqueness', `A user with userName '${data.userName}' already exists`)
+    }
+  }
+
+  private writeValues(seq: number, data: ScimObject) {
+    for (const value of emailValues(data)) this.statements.insertValue.run({ seq, attribute: 'emails.value', value })
+  }
+
+  private writeMembers(instance: string, groupSeq: number, memberIds: string[]) {
+    for (const memberId of new Set(memberIds)) {
+      const member = this.statements.selectSeqById.get({ instance, id: memberId }) as { seq: number } | null
+      if (!member) throw ScimError.of('invalidValue', `Member '${memberId}' is not a user or group of this instance`)
+      this.statements.insertMember.run({ group: groupSeq, member: member.seq })
+    }
+  }
+}
+
+function prepare(db: Database) {
+  return {
+    insert: db.prepare(`
+      INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, version, created, last_modified)
+      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $version, $created, $last_modified)
+      RETURNING seq`),
+    update: db.prepare(`
+      UPDATE resources SET user_name_key = $user_name_key, display_key = $display_key, external_id = $external_id,
+        active = $active, data = $data, version = version + 1, last_modified = $last_modified
+      WHERE seq = $seq`),
+    delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
+    selectById: db.prepare('SELECT * FROM resources WHERE instance = $instance AND id = $id AND type = $type'),
+    selectBySeq: db.prepare('SELECT * FROM resources WHERE seq = $seq'),
+    selectSeqById: db.prepare('SELECT seq FROM resources WHERE instance = $instance AND id = $id'),
+    selectByUserName: db.prepare(
+      "SELECT seq FROM resources WHERE instance = $instance AND type = 'User' AND user_name_key = $key",
+    ),
+    insertValue: db.prepare('INSERT INTO resource_values (resource_seq, attribute, value) VALUES ($seq, $attribute, $value)'),
+    deleteValues: db.prepare('DELETE FROM resource_values WHERE resource_seq = $seq'),
+    insertMember: db.prepare('INSERT INTO group_members (group_seq, member_seq) VALUES ($group, $member)'),
+    touchHealth: db.prepare(
+      'INSERT INTO _health (id, checked_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
+    ),
+    deleteMembers: db.prepare('DELETE FROM group_members WHERE group_seq = $seq'),
+    selectMembers: db.prepare(`
+      SELECT m.id, m.type, m.user_name_key, m.data FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
+      WHERE gm.group_seq = $seq ORDER BY m.seq`),
+    selectGroups: db.prepare(`
+      SELECT g.id, g.type, g.user_name_key, g.data FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
+      WHERE gm.member_seq = $seq ORDER BY g.seq`),
+  }
+}
