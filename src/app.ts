@@ -1,0 +1,60 @@
+/**
+ * @module Wires the parts into one app: store, keyring of the config in
+ * force, HTTP. Nothing here listens or reads files; `serve` does that.
+ *
+ * @example
+ *   const app = createApp(config, { databasePath: ':memory:' })
+ *   const response = await app.handle(new Request('http://localhost/healthz'))
+ */
+import type { Database } from 'bun:sqlite'
+import { Keyring } from './auth/keyring'
+import type { Config } from './config/schema'
+import { createFetchHandler, createHttpApp } from './http/server'
+import { createLogger, type Logger } from './log'
+import { openDatabase } from './store/db'
+import { ResourceStore } from './store/resources'
+
+export interface AppOptions {
+  /** Where the database is; `:memory:` for tests. */
+  databasePath: string
+  logger?: Logger
+}
+
+export interface App {
+  /** Handles one request, with the access log line. */
+  handle(request: Request): Promise<Response>
+  /** Puts a new config in force (keys, instances, `enabled`) for the next request. */
+  applyConfig(config: Config): void
+  config(): Config
+  readonly store: ResourceStore
+  close(): void
+}
+
+export function createApp(initialConfig: Config, options: AppOptions): App {
+  const logger = options.logger ?? createLogger()
+  const db: Database = openDatabase(options.databasePath)
+  const store = new ResourceStore(db)
+  let config = initialConfig
+  let keyring = new Keyring(config)
+
+  const deps = {
+    store,
+    keyring: () => keyring,
+    publicUrl: () => config.server.public_url,
+    logger,
+  }
+  const handle = createFetchHandler(createHttpApp(deps), deps)
+
+  return {
+    handle,
+    applyConfig(next) {
+      config = next
+      keyring = new Keyring(next)
+    },
+    config: () => config,
+    store,
+    close() {
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * @module Bearer-key authentication for the routes below /scim/v2/:instance:
+ * who is calling, or a 401/403 SCIM error. Modules call it from their
+ * `resolve` hook, so every route under an instance is authenticated.
+ */
+import { ScimError } from '../scim/errors'
+import type { HttpDeps } from './deps'
+import { noteRequest } from './request-info'
+import { instanceBaseUrl } from './scim-response'
+
+export interface Caller {
+  instance: string
+  keyId: string
+  /** The instance's SCIM base URL, for meta.location and $ref. */
+  baseUrl: string
+}
+
+export function authenticateCaller(deps: HttpDeps, request: Request, instanceId: string): { caller: Caller } {
+  const result = deps.keyring().authenticate(instanceId, request.headers.get('authorization'))
+  if (!result.ok && result.reason === 'unauthorized') throw ScimError.unauthorized()
+  noteRequest(request, { instance: result.instance.id, keyId: result.keyId })
+  if (!result.ok) throw new ScimError(403, undefined, `Instance '${result.instance.id}' is disabled in the configuration`)
+  const baseUrl = instanceBaseUrl(request, deps.publicUrl(), result.instance.id)
+  return { caller: { instance: result.instance.id, keyId: result.keyId, baseUrl } }
+}

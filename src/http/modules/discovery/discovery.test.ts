@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'bun:test'
+import { testApp } from '../../../../test/support/app'
+
+describe('discovery endpoints', () => {
+  test('ServiceProviderConfig states what is supported', async () => {
+    const { client, alpha } = testApp()
+    const spc = (await client(alpha).get('/ServiceProviderConfig')).body
+    expect(spc.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'])
+    expect(spc.patch.supported).toBe(true)
+    expect(spc.bulk.supported).toBe(false)
+    expect(spc.filter).toEqual({ supported: true, maxResults: 1000 })
+    expect(spc.authenticationSchemes[0].type).toBe('oauthbearertoken')
+  })
+
+  test('ResourceTypes lists User and Group; one is served as the object itself', async () => {
+    const { client, alpha } = testApp()
+    const list = (await client(alpha).get('/ResourceTypes')).body
+    expect(list.totalResults).toBe(2)
+    expect(list.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group'])
+    const user = await client(alpha).get('/ResourceTypes/User')
+    expect(user.body).toMatchObject({ id: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' })
+    expect(user.body.meta.location).toBe('http://localhost/scim/v2/alpha/ResourceTypes/User')
+    expect((await client(alpha).get('/ResourceTypes/Nope')).status).toBe(404)
+  })
+
+  test('Schemas describes the attributes with their characteristics', async () => {
+    const { client, alpha } = testApp()
+    const list = (await client(alpha).get('/Schemas')).body
+    expect(list.Resources.map((s: { id: string }) => s.id)).toEqual([
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
+    ])
+    const user = (await client(alpha).get('/Schemas/urn:ietf:params:scim:schemas:core:2.0:User')).body
+    const userName = user.attributes.find((a: { name: string }) => a.name === 'userName')
+    expect(userName).toMatchObject({ type: 'string', required: true, uniqueness: 'server', caseExact: false })
+    const password = user.attributes.find((a: { name: string }) => a.name === 'password')
+    expect(password).toMatchObject({ mutability: 'writeOnly', returned: 'never' })
+  })
+
+  test('discovery needs a key like everything under the instance', async () => {
+    const { app } = testApp()
+    const response = await app.handle(new Request('http://localhost/scim/v2/alpha/ServiceProviderConfig'))
+    expect(response.status).toBe(401)
+  })
+})

@@ -1,0 +1,13 @@
+/** @module SCIM JSON responses (RFC 7644 §3.1: application/scim+json). */
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
+
+export function scimJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': SCIM_CONTENT_TYPE, ...headers } })
+}
+
+/** The instance's SCIM base URL: `{public_url}/scim/v2/{instance}`, else from the request's own origin. */
+export function instanceBaseUrl(request: Request, publicUrl: string | undefined, instance: string): string {
+  const origin = publicUrl ? publicUrl.replace(/\/+$/, '') : new URL(request.url).origin
+  return `${origin}/scim/v2/${encodeURIComponent(instance)}`
+}

@@ -1,0 +1,47 @@
+/**
+ * @module Builds the HTTP app (no listening here) and the fetch handler that
+ * wraps it with the access log: one line per request with method, path,
+ * status, duration, instance and key id (never the key).
+ */
+import { Elysia } from 'elysia'
+import type { HttpDeps } from './deps'
+import { renderError } from './errors'
+import { discoveryModule } from './modules/discovery'
+import { groupsModule } from './modules/groups'
+import { healthModule } from './modules/health'
+import { usersModule } from './modules/users'
+import { requestInfo } from './request-info'
+
+export function createHttpApp(deps: HttpDeps) {
+  return new Elysia({ strictPath: false })
+    .onError(({ code, error, request }) => renderError(code, error, request, deps.logger))
+    .use(healthModule(deps))
+    .use(discoveryModule(deps))
+    .use(usersModule(deps))
+    .use(groupsModule(deps))
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>
+
+/** The fetch handler for Bun.serve: the app plus one access-log line per request. */
+export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
+  return async function handleRequest(request: Request): Promise<Response> {
+    const started = performance.now()
+    let status = 500
+    try {
+      const response = await app.handle(request)
+      status = response.status
+      return response
+    } finally {
+      const info = requestInfo(request)
+      deps.logger.info('request', {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status,
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        instance: info.instance,
+        key_id: info.keyId,
+      })
+    }
+  }
+}
