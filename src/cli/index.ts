@@ -1,0 +1,32 @@
+/**
+ * @module The `scimify` command line: one file per command, added here.
+ */
+import { Command } from 'commander'
+import { connectors } from '../../connectors'
+import { ConnectorRegistry } from '../connector/registry'
+import { makeConfigCommand } from './config-check'
+import type { CliContext } from './context'
+import { makeKeysCommand } from './keys'
+import { makeServeCommand } from './serve'
+
+export const VERSION = '0.1.0'
+
+export function defaultContext(): CliContext {
+  return {
+    registry: new ConnectorRegistry(connectors),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: () => new Date(),
+    env: process.env,
+  }
+}
+
+export function createProgram(ctx: CliContext = defaultContext()): Command {
+  return new Command('scimify')
+    .description('A self-hosted SCIM 2.0 bridge: identity providers provision users and groups, scimify keeps them and syncs them to apps.')
+    .version(VERSION)
+    .addHelpText('after', '\nExample:\n  $ scimify serve --config /etc/scimify/config.yaml\n')
+    .addCommand(makeServeCommand(ctx))
+    .addCommand(makeConfigCommand(ctx))
+    .addCommand(makeKeysCommand(ctx))
+}

@@ -1,0 +1,150 @@
+/**
+ * @module `scimify serve`: runs the bridge. Reads the config file, opens the
+ * database, listens, applies config-file changes while running, and stops
+ * cleanly on SIGINT/SIGTERM.
+ */
+import { Command } from 'commander'
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { createApp, type App } from '../app'
+import { ensureDefaultConfig, formatIssue, loadConfigFile, watchConfigFile } from '../config'
+import { writeConfigFileAtomic } from '../config/edit'
+import { listenUrl, parseListenAddress } from '../config/listen-address'
+import { resolveConfigPath, type ConfigLocation } from '../config/paths'
+import type { Config } from '../config/schema'
+import { createLogger, type Logger } from '../log'
+import { configOption, fail, isoSeconds, reportIssues, withContextOutput } from './command-support'
+import type { CliContext } from './context'
+import { issueKey } from './keys-create'
+
+export function makeServeCommand(ctx: CliContext): Command {
+  return withContextOutput(new Command('serve'), ctx)
+    .description('Run the SCIM bridge. Without --config or SCIMIFY_CONFIG it uses ./data/config.yaml, creating a demo instance on first start.')
+    .addOption(configOption())
+    .option('--listen <host:port>', 'override server.listen (also $SCIMIFY_LISTEN)')
+    .addHelpText('after', '\nExamples:\n  $ scimify serve\n  $ scimify serve --config /etc/scimify/config.yaml\n')
+    .action(async (options: { config?: string; listen?: string }) => {
+      await serve(ctx, options.config, options.listen ?? ctx.env.SCIMIFY_LISTEN)
+    })
+}
+
+interface CreatedKey {
+  instance: string
+  secret: string
+}
+
+async function serve(ctx: CliContext, configFlag: string | undefined, listenOverride: string | undefined): Promise<void> {
+  const logger = createLogger((line) => ctx.stderr.write(line))
+  const location = resolveConfigPath(configFlag, ctx.env)
+  const startup = loadStartupConfig(ctx, location)
+  if (!startup) return
+  const { config, newKeys } = startup
+
+  const listen = listenOverride ?? config.server.listen
+  const address = parseListenAddress(listen)
+  if (!address) return fail(ctx, `cannot listen on "${listen}": expected host:port, e.g. 127.0.0.1:8080`)
+
+  const databasePath = resolveBeside(location.path, config.server.database)
+  let app: App
+  try {
+    app = createApp(config, { databasePath, logger })
+  } catch (error) {
+    return fail(ctx, `cannot open the database ${databasePath}: ${(error as Error).message}`)
+  }
+  let server: ReturnType<typeof Bun.serve>
+  try {
+    server = Bun.serve({ hostname: address.hostname, port: address.port, fetch: app.handle })
+  } catch (error) {
+    app.close()
+    return fail(ctx, `cannot listen on ${listen}: ${(error as Error).message}`)
+  }
+
+  const listeningOn = listenUrl(address.hostname, server.port!)
+  ctx.stdout.write(`scimify is listening on ${listeningOn} (config ${location.path}, database ${databasePath})\n`)
+  printInstances(ctx, config, config.server.public_url?.replace(/\/+$/, '') ?? listeningOn, newKeys, location)
+
+  const watcher = watchConfigFile(location.path, ctx.registry, {
+    env: ctx.env,
+    onChange(next: Config) {
+      app.applyConfig(next)
+      logger.info('config reloaded', { path: location.path, instances: next.instances.length })
+      if (next.server.listen !== config.server.listen || next.server.database !== config.server.database) {
+        logger.warn('server.listen and server.database take effect after a restart')
+      }
+    },
+    onInvalid(issues) {
+      for (const issue of issues) logger.error('config file not applied', { issue: formatIssue(issue) })
+      logger.warn('keeping the last valid config', { path: location.path })
+    },
+  })
+
+  await untilStopSignal(logger)
+  watcher.stop()
+  await server.stop()
+  app.close()
+}
+
+/**
+ * The config to start with. On the embedded default (no --config, no
+ * SCIMIFY_CONFIG) the file is created on first start and its instances get a
+ * key, so trying scimify out takes one command; a config an admin wrote gets
+ * keys from `scimify keys`.
+ */
+function loadStartupConfig(ctx: CliContext, location: ConfigLocation): { config: Config; newKeys: CreatedKey[] } | undefined {
+  if (location.isDefault && ensureDefaultConfig(location.path)) {
+    ctx.stderr.write(`Created ${location.path} with a demo instance.\n`)
+  }
+  let loaded = loadConfigFile(location.path, ctx.registry, ctx.env)
+  if (!loaded.ok) return reportIssues(ctx, loaded.issues)
+  const newKeys = location.isDefault ? createMissingKeys(location.path, loaded.config, ctx.now()) : []
+  if (newKeys.length > 0) {
+    loaded = loadConfigFile(location.path, ctx.registry, ctx.env)
+    if (!loaded.ok) return reportIssues(ctx, loaded.issues)
+  }
+  return { config: loaded.config, newKeys }
+}
+
+function createMissingKeys(path: string, config: Config, now: Date): CreatedKey[] {
+  const created: CreatedKey[] = []
+  let text = readFileSync(path, 'utf8')
+  for (const instance of config.instances) {
+    if (instance.keys.length > 0) continue
+    const issued = issueKey(text, instance, { name: 'created on first start', created: isoSeconds(now) })
+    text = issued.text
+    created.push({ instance: instance.id, secret: issued.secret })
+  }
+  if (created.length > 0) writeConfigFileAtomic(path, text)
+  return created
+}
+
+/** The banner: each instance's SCIM base URL, and its new key or how to get one. */
+function printInstances(ctx: CliContext, config: Config, origin: string, newKeys: CreatedKey[], location: ConfigLocation) {
+  const configFlag = location.isDefault ? '' : ` --config ${location.path}`
+  for (const instance of config.instances) {
+    ctx.stdout.write(`  instance ${instance.id}: SCIM base URL ${origin}/scim/v2/${instance.id}${instance.enabled ? '' : ' (disabled)'}\n`)
+    const created = newKeys.find((key) => key.instance === instance.id)
+    if (created) {
+      ctx.stdout.write(`  API key for ${instance.id} (shown only now; put it in your IdP's secret token field):\n    ${created.secret}\n`)
+    } else if (instance.keys.length > 0) {
+      ctx.stdout.write(`  instance ${instance.id} has ${instance.keys.length} API key(s); for a new one: scimify keys rotate ${instance.id}${configFlag}\n`)
+    } else {
+      ctx.stdout.write(`  instance ${instance.id} has no API key yet: scimify keys create ${instance.id}${configFlag}\n`)
+    }
+  }
+}
+
+function untilStopSignal(logger: Logger): Promise<void> {
+  return new Promise((done) => {
+    const stop = (signal: string) => {
+      logger.info('shutting down', { signal })
+      done()
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+}
+
+/** Relative paths in the config file are relative to the file, not to the working directory. */
+function resolveBeside(configPath: string, path: string): string {
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(dirname(configPath), path)
+}
