@@ -10,7 +10,7 @@
 import { ScimError } from './errors'
 import { findAttribute } from './schemas/resource-types'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
-import { canonicalScalar, isObject, type ScimObject } from './values'
+import { canonicalScalar, invalidValue, isObject, type ScimObject } from './values'
 
 export { isObject, type ScimObject }
 
@@ -38,7 +38,7 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
     const extension = extensions.get(lower)
     if (extension) {
       if (value === null) continue
-      if (!isObject(value)) throw ScimError.of('invalidValue', `${extension.id} must be an object`)
+      if (!isObject(value)) throw invalidValue(extension.id, 'an object')
       const normalized = normalizeAttributes(value, extension, extension.id + ':')
       if (Object.keys(normalized).length > 0) result[extension.id] = normalized
       continue
@@ -51,7 +51,7 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
 
   for (const attribute of resourceType.schema.attributes) {
     if (attribute.required && isEmpty(result[attribute.name])) {
-      throw ScimError.of('invalidValue', `Attribute '${attribute.name}' is required`)
+      throw ScimError.of('invalidValue', `"${attribute.name}" is required`)
     }
   }
   result.schemas = [resourceType.schema.id, ...resourceType.extensions.map((e) => e.schema.id).filter((id) => id in result)]
@@ -87,18 +87,18 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
       .filter((item) => item !== undefined)
     if (normalized.length === 0) return undefined
     if (normalized.filter((item) => isObject(item) && item.primary === true).length > 1) {
-      throw ScimError.of('invalidValue', `At most one value of '${path}' may be primary`)
+      throw ScimError.of('invalidValue', `At most one value of "${path}" may be primary`)
     }
     return normalized
   }
-  if (Array.isArray(value)) throw ScimError.of('invalidValue', `Attribute '${path}' is single-valued`)
+  if (Array.isArray(value)) throw invalidValue(path, 'a single value, not an array')
   return normalizeSingle(definition, value, path)
 }
 
 function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string): unknown {
   if (value === null || value === undefined) return undefined
   if (definition.type !== 'complex') return canonicalScalar(definition, value, path)
-  if (!isObject(value)) throw ScimError.of('invalidValue', `Attribute '${path}' must be an object`)
+  if (!isObject(value)) throw invalidValue(path, 'an object')
   const result: ScimObject = {}
   for (const [key, subValue] of Object.entries(value)) {
     const sub = findAttribute(definition.subAttributes ?? [], key)
@@ -111,7 +111,7 @@ function normalizeSingle(definition: AttributeDefinition, value: unknown, path: 
 
 function expectString(value: unknown, path: string): string {
   if (typeof value === 'string') return value
-  throw ScimError.of('invalidValue', `Attribute '${path}' must be a string`)
+  throw invalidValue(path, 'a string')
 }
 
 function isEmpty(value: unknown): boolean {

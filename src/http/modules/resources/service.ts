@@ -73,8 +73,9 @@ export class ResourceService {
     return { data, memberIds: (members ?? []).map((member, index) => memberId(member, index)) }
   }
 
-  private notFound(id: string): never {
-    throw ScimError.notFound(`${this.resourceType.name} '${id}' not found`)
+  private notFound(id: string | null): never {
+    // Elysia hands over null for an id that is not valid percent-encoding.
+    throw ScimError.notFound(typeof id === 'string' ? `${this.resourceType.name} '${id}' not found` : 'Resource not found')
   }
 }
 
