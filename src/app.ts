@@ -7,8 +7,12 @@
  *   const response = await app.handle(new Request('http://localhost/healthz'))
  */
 import type { Database } from 'bun:sqlite'
+import { connectors } from '../connectors'
 import { Keyring } from './auth/keyring'
+import { schemasOfInstance } from './config/extensions'
 import type { Config } from './config/schema'
+import { ConnectorRegistry } from './connector/registry'
+import type { InstanceSchemas } from './scim/schemas/instance'
 import { createFetchHandler, createHttpApp } from './http/server'
 import { createLogger, type Logger } from './log'
 import { openDatabase } from './store/db'
@@ -18,6 +22,8 @@ export interface AppOptions {
   /** Where the database is; `:memory:` for tests. */
   databasePath: string
   logger?: Logger
+  /** The connectors config `type`s refer to; the built-in list by default. */
+  registry?: ConnectorRegistry
 }
 
 export interface App {
@@ -34,12 +40,15 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   const logger = options.logger ?? createLogger()
   const db: Database = openDatabase(options.databasePath)
   const store = new ResourceStore(db)
+  const registry = options.registry ?? new ConnectorRegistry(connectors)
   let config = initialConfig
   let keyring = new Keyring(config)
+  let schemas = schemasByInstance(config, registry)
 
   const deps = {
     store,
     keyring: () => keyring,
+    schemas: (instance: string) => schemas.get(instance)!,
     publicUrl: () => config.server.public_url,
     logger,
   }
@@ -50,6 +59,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     applyConfig(next) {
       config = next
       keyring = new Keyring(next)
+      schemas = schemasByInstance(next, registry)
     },
     config: () => config,
     store,
@@ -57,4 +67,8 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       db.close()
     },
   }
+}
+
+function schemasByInstance(config: Config, registry: ConnectorRegistry): Map<string, InstanceSchemas> {
+  return new Map(config.instances.map((instance) => [instance.id, schemasOfInstance(instance, registry)]))
 }

@@ -36,7 +36,35 @@ describe('parseConfig', () => {
       config: {
         server: { listen: '127.0.0.1:8080', database: './data/scimify.db' },
         instances: [
-          { id: 'demo', name: 'Demo directory', enabled: true, connector: { type: 'directory', settings: {} }, keys: [] },
+          {
+            id: 'demo',
+            name: 'Demo directory',
+            enabled: true,
+            connector: { type: 'directory', settings: {} },
+            keys: [],
+            extensions: [
+              {
+                schema: 'urn:scimify:params:scim:schemas:extension:demo:2.0:User',
+                resource: 'User',
+                name: 'DemoUser',
+                required: false,
+                attributes: [
+                  { name: 'costCode', type: 'string', multi_valued: false, required: false, case_exact: false, mutability: 'readWrite', returned: 'default' },
+                  {
+                    name: 'accessLevel',
+                    description: 'What the user may do in the app.',
+                    type: 'string',
+                    multi_valued: true,
+                    required: false,
+                    case_exact: false,
+                    mutability: 'readWrite',
+                    returned: 'default',
+                    canonical_values: ['viewer', 'editor', 'admin'],
+                  },
+                ],
+              },
+            ],
+          },
         ],
       },
     })

@@ -8,6 +8,7 @@ import { dirname } from 'node:path'
 import * as v from 'valibot'
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import type { ConnectorRegistry } from '../connector/registry'
+import { allSchemas } from '../scim/discovery'
 import { withReferenceContext, type ReferenceContext } from './references'
 import { configSchema, type Config } from './schema'
 
@@ -122,6 +123,8 @@ function checkInstances(raw: unknown, registry: ConnectorRegistry, references: R
       })
     }
 
+    problems.push(...checkExtensionIds(instance.extensions, i))
+
     const connector = instance.connector
     if (!isRecord(connector) || typeof connector.type !== 'string' || connector.type === '') return
     const definition = registry.get(connector.type)
@@ -139,6 +142,26 @@ function checkInstances(raw: unknown, registry: ConnectorRegistry, references: R
   })
   return { problems, settings }
 }
+
+/** Each extension's schema URN is its own: not a built-in schema and not used twice in the instance. */
+function checkExtensionIds(extensions: unknown, i: number): Problem[] {
+  if (!Array.isArray(extensions)) return []
+  const problems: Problem[] = []
+  const seen = new Set<string>()
+  extensions.forEach((extension: unknown, e) => {
+    if (!isRecord(extension) || typeof extension.schema !== 'string') return
+    const urn = extension.schema.toLowerCase()
+    if (BUILT_IN_SCHEMAS.has(urn)) {
+      problems.push({ path: ['instances', i, 'extensions', e, 'schema'], message: `"${extension.schema}" is a built-in schema; give the extension a URN of its own` })
+    } else if (seen.has(urn)) {
+      problems.push({ path: ['instances', i, 'extensions', e, 'schema'], message: `duplicate extension schema "${extension.schema}"` })
+    }
+    seen.add(urn)
+  })
+  return problems
+}
+
+const BUILT_IN_SCHEMAS = new Set(allSchemas().map((schema) => schema.id.toLowerCase()))
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',

@@ -19,6 +19,54 @@ export const apiKeySchema = v.strictObject({
   expires: v.optional(isoTimestamp),
 })
 
+// RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/
+const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[^\s]+$/i
+
+const attributeFields = {
+  name: v.pipe(v.string(), v.regex(ATTRIBUTE_NAME, 'must start with a letter and hold only letters, digits, "-" and "_"')),
+  description: v.optional(v.string()),
+  type: v.optional(v.picklist(['string', 'boolean', 'integer', 'decimal', 'dateTime', 'reference', 'binary']), 'string'),
+  multi_valued: v.optional(v.boolean(), false),
+  required: v.optional(v.boolean(), false),
+  case_exact: v.optional(v.boolean(), false),
+  mutability: v.optional(v.picklist(['readWrite', 'immutable', 'readOnly', 'writeOnly']), 'readWrite'),
+  returned: v.optional(v.picklist(['always', 'default', 'request', 'never']), 'default'),
+  canonical_values: v.optional(v.array(v.string())),
+}
+
+/** A simple attribute, or a sub-attribute of a complex one (RFC 7643 §2.3: sub-attributes are never complex). */
+export const customSubAttributeSchema = v.strictObject(attributeFields)
+
+export const customAttributeSchema = v.strictObject({
+  ...attributeFields,
+  type: v.optional(v.picklist(['string', 'boolean', 'integer', 'decimal', 'dateTime', 'reference', 'binary', 'complex']), 'string'),
+  sub_attributes: v.optional(v.array(customSubAttributeSchema)),
+})
+
+const distinctNames = (attributes: { name: string }[]) =>
+  new Set(attributes.map((a) => a.name.toLowerCase())).size === attributes.length
+
+/** A schema extension of the instance's own (RFC 7643 §3.3), e.g. roles or a cost code. */
+export const customExtensionSchema = v.strictObject({
+  schema: v.pipe(v.string(), v.regex(URN, 'must be a URN, e.g. "urn:scimify:params:scim:schemas:extension:acme:2.0:User"')),
+  resource: v.picklist(['User', 'Group'], 'must be "User" or "Group"'),
+  name: v.optional(v.string()),
+  description: v.optional(v.string()),
+  required: v.optional(v.boolean(), false),
+  attributes: v.pipe(
+    v.array(
+      v.pipe(
+        customAttributeSchema,
+        v.check((a) => (a.type === 'complex') === (a.sub_attributes !== undefined), 'sub_attributes go with type: complex, and type: complex needs sub_attributes'),
+        v.check((a) => distinctNames(a.sub_attributes ?? []), 'sub-attribute names must be distinct (case-insensitively)'),
+      ),
+    ),
+    v.minLength(1, 'needs at least one attribute'),
+    v.check((attributes) => distinctNames(attributes), 'attribute names must be distinct (case-insensitively)'),
+  ),
+})
+
 export const connectorBlockSchema = v.looseObject({
   type: v.pipe(v.string(), v.nonEmpty('must name a connector')),
 })
@@ -32,6 +80,7 @@ export const instanceSchema = v.strictObject({
   enabled: v.optional(v.boolean(), true),
   connector: connectorBlockSchema,
   keys: v.optional(v.nullable(v.array(apiKeySchema)), []),
+  extensions: v.optional(v.array(customExtensionSchema), []),
 })
 
 export const serverSchema = v.strictObject({
@@ -46,6 +95,8 @@ export const configSchema = v.strictObject({
 })
 
 export type ApiKeyConfig = v.InferOutput<typeof apiKeySchema>
+export type CustomExtensionConfig = v.InferOutput<typeof customExtensionSchema>
+export type CustomAttributeConfig = v.InferOutput<typeof customAttributeSchema>
 /** An instance's `connector:` block after its settings were validated by that connector's schema. */
 export interface ConnectorConfig {
   type: string

@@ -7,6 +7,7 @@
  * says what it can do.
  */
 import type { GenericSchema } from 'valibot'
+import type { SchemaExtension } from '../scim/schemas/instance'
 
 export interface ConnectorCapabilities {
   /** The connector provisions users downstream. */
@@ -29,4 +30,9 @@ export interface ConnectorDefinition<Settings = unknown> {
    */
   settings: GenericSchema<unknown, Settings>
   capabilities: ConnectorCapabilities
+  /**
+   * SCIM schema extensions the connector reads, such as a GitHub login,
+   * advertised in /Schemas and /ResourceTypes of its instances.
+   */
+  schemaExtensions?: SchemaExtension[]
 }

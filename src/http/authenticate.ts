@@ -4,6 +4,7 @@
  * `resolve` hook, so every route under an instance is authenticated.
  */
 import { ScimError } from '../scim/errors'
+import type { InstanceSchemas } from '../scim/schemas/instance'
 import type { HttpDeps } from './deps'
 import { noteRequest } from './request-info'
 import { instanceBaseUrl } from './scim-response'
@@ -13,6 +14,8 @@ export interface Caller {
   keyId: string
   /** The instance's SCIM base URL, for meta.location and $ref. */
   baseUrl: string
+  /** The instance's resource types and schemas. */
+  schemas: InstanceSchemas
 }
 
 export function authenticateCaller(deps: HttpDeps, request: Request, instanceId: string): { caller: Caller } {
@@ -21,5 +24,5 @@ export function authenticateCaller(deps: HttpDeps, request: Request, instanceId:
   noteRequest(request, { instance: result.instance.id, keyId: result.keyId })
   if (!result.ok) throw new ScimError(403, undefined, `Instance '${result.instance.id}' is disabled in the configuration`)
   const baseUrl = instanceBaseUrl(request, deps.publicUrl(), result.instance.id)
-  return { caller: { instance: result.instance.id, keyId: result.keyId, baseUrl } }
+  return { caller: { instance: result.instance.id, keyId: result.keyId, baseUrl, schemas: deps.schemas(result.instance.id) } }
 }

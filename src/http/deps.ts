@@ -1,6 +1,7 @@
 /** @module What the HTTP layer needs from the rest of the app, as plain values. */
 import type { Keyring } from '../auth/keyring'
 import type { Logger } from '../log'
+import type { InstanceSchemas } from '../scim/schemas/instance'
 import type { ResourceStore } from '../store/resources'
 
 export interface HttpDeps {
@@ -9,5 +10,7 @@ export interface HttpDeps {
   keyring(): Keyring
   /** `server.public_url` of the config in force, if set. */
   publicUrl(): string | undefined
+  /** The resource types and schemas of an instance of the config in force. */
+  schemas(instance: string): InstanceSchemas
   logger: Logger
 }

@@ -3,7 +3,7 @@
  * server supports, stated exactly.
  */
 import { MAX_PAGE_SIZE } from './list'
-import { resourceTypes } from './schemas/resource-types'
+import { builtInSchemas } from './schemas/instance'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schemas/urns'
 
@@ -18,7 +18,7 @@ export function serviceProviderConfig(baseUrl: string) {
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: false },
-    etag: { supported: false },
+    etag: { supported: true },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
@@ -62,12 +62,7 @@ function attributeDocument(attribute: AttributeDefinition): Record<string, unkno
   return subAttributes ? { ...rest, subAttributes: subAttributes.map(attributeDocument) } : rest
 }
 
-/** Every schema the server uses, core schemas first. */
+/** The schemas every instance has (core User and Group, Enterprise User). */
 export function allSchemas(): SchemaDefinition[] {
-  const schemas = new Map<string, SchemaDefinition>()
-  for (const type of resourceTypes) {
-    schemas.set(type.schema.id, type.schema)
-    for (const extension of type.extensions) schemas.set(extension.schema.id, extension.schema)
-  }
-  return [...schemas.values()]
+  return builtInSchemas.schemas
 }

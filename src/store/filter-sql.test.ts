@@ -60,12 +60,12 @@ const cases: [string, string[]][] = [
 
 describe('filter to SQL', () => {
   const store = seeded()
-  const all = store.list('t', 'User', { startIndex: 1, count: 100 }).resources
+  const all = store.list('t', 'User', { resourceType: userResourceType, startIndex: 1, count: 100 }).resources
 
   for (const [filter, expected] of cases) {
     test(filter, () => {
       const parsed = parseFilter(filter)
-      const fromSql = store.list('t', 'User', { filter: parsed, startIndex: 1, count: 100 })
+      const fromSql = store.list('t', 'User', { filter: parsed, resourceType: userResourceType, startIndex: 1, count: 100 })
       expect(fromSql.resources.map((r) => r.data.userName)).toEqual(expected)
       expect(fromSql.totalResults).toBe(expected.length)
       const inMemory = all.filter((r) =>
@@ -77,14 +77,14 @@ describe('filter to SQL', () => {
 
   test('unknown attributes and unsupported comparisons are invalidFilter', () => {
     for (const filter of ['shoeSize eq 9', 'name eq "x"', 'active gt true', 'emails[nope eq "x"]']) {
-      expect(() => filterToSql(parseFilter(filter), 'User')).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }))
+      expect(() => filterToSql(parseFilter(filter), userResourceType)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }))
     }
   })
 
   test('lookups by userName, externalId and email use indexes, not a scan', () => {
     const db = openDatabase(':memory:')
     const plan = (filter: string) => {
-      const where = filterToSql(parseFilter(filter), 'User')
+      const where = filterToSql(parseFilter(filter), userResourceType)
       const rows = db
         .query(`EXPLAIN QUERY PLAN SELECT r.* FROM resources r WHERE r.instance = ? AND r.type = ? AND (${where.sql}) ORDER BY r.seq LIMIT 10`)
         .all(...(['t', 'User', ...where.params] as never[])) as { detail: string }[]

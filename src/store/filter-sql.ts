@@ -10,8 +10,7 @@
 import { ScimError } from '../scim/errors'
 import type { CompareOperator, Filter, FilterValue } from '../scim/filter/ast'
 import { resolveAttributePath } from '../scim/filter/evaluate'
-import type { AttributeDefinition } from '../scim/schemas/types'
-import { groupResourceType, userResourceType } from '../scim/schemas/resource-types'
+import type { AttributeDefinition, ResourceTypeDefinition } from '../scim/schemas/types'
 import type { ResourceKind } from './types'
 
 export interface SqlCondition {
@@ -27,15 +26,16 @@ interface Operand {
   caseExact: boolean
 }
 
-export function filterToSql(filter: Filter, type: ResourceKind): SqlCondition {
-  return new Translator(type).translate(filter, 'r')
+/** A SQL condition on `resources r` equivalent to `filter` on resources of `resourceType`. */
+export function filterToSql(filter: Filter, resourceType: ResourceTypeDefinition): SqlCondition {
+  return new Translator(resourceType).translate(filter, 'r')
 }
 
 class Translator {
-  private readonly resourceType
+  private readonly type: ResourceKind
 
-  constructor(private readonly type: ResourceKind) {
-    this.resourceType = type === 'User' ? userResourceType : groupResourceType
+  constructor(private readonly resourceType: ResourceTypeDefinition) {
+    this.type = resourceType.id as ResourceKind
   }
 
   translate(filter: Filter, alias: string): SqlCondition {

@@ -111,12 +111,23 @@ export class ResourceStore {
     })()
   }
 
-  delete(instance: string, type: ResourceKind, id: string): boolean {
-    return this.statements.delete.run({ instance, type, id }).changes > 0
+  /**
+   * Deletes a resource; `check` may veto it (by throwing) after seeing the
+   * current state, in the same transaction. False when there is no such resource.
+   */
+  delete(instance: string, type: ResourceKind, id: string, check?: (current: StoredResource) => void): boolean {
+    return this.db.transaction(() => {
+      if (check) {
+        const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
+        if (!row) return false
+        check(this.hydrate(row))
+      }
+      return this.statements.delete.run({ instance, type, id }).changes > 0
+    })()
   }
 
   list(instance: string, type: ResourceKind, query: ListQuery): ListResult {
-    const where = query.filter ? filterToSql(query.filter, type) : { sql: '1', params: [] as unknown[] }
+    const where = query.filter ? filterToSql(query.filter, query.resourceType) : { sql: '1', params: [] as unknown[] }
     const base = `FROM resources r WHERE r.instance = ? AND r.type = ? AND (${where.sql})`
     const params = [instance, type, ...where.params] as never[]
     const total = this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n

@@ -1,6 +1,7 @@
 /** @module What the store hands back: resources as stored, before they become SCIM JSON. */
 import type { Filter } from '../scim/filter/ast'
 import type { ScimObject } from '../scim/resource'
+import type { ResourceTypeDefinition } from '../scim/schemas/types'
 
 export type ResourceKind = 'User' | 'Group'
 
@@ -33,6 +34,8 @@ export interface ResourceWrite {
 
 export interface ListQuery {
   filter?: Filter
+  /** The instance's definition of the resource type, for the filter's attributes. */
+  resourceType: ResourceTypeDefinition
   /** 1-based, as in SCIM. */
   startIndex: number
   count: number

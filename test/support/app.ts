@@ -20,16 +20,18 @@ export function testInstanceConfig(id: string, key = generateApiKey(), extra: Pa
     enabled: true,
     connector: { type: 'directory', settings: {} },
     keys: [{ id: key.id, name: 'test', hash: key.hash, created: new Date().toISOString() }],
+    extensions: [],
     ...extra,
   } as InstanceConfig
 }
 
-export function testApp() {
+/** `alpha` may be given more settings (e.g. extensions); `beta` is plain. */
+export function testApp(alphaSettings: Partial<InstanceConfig> = {}) {
   const keyA = generateApiKey()
   const keyB = generateApiKey()
   const config: Config = {
     server: { listen: '127.0.0.1:0', database: ':memory:' },
-    instances: [testInstanceConfig('alpha', keyA), testInstanceConfig('beta', keyB)],
+    instances: [testInstanceConfig('alpha', keyA, alphaSettings), testInstanceConfig('beta', keyB)],
   }
   const logger = memoryLogger()
   const app = createApp(config, { databasePath: ':memory:', logger })

@@ -8,6 +8,7 @@ describe('discovery endpoints', () => {
     expect(spc.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'])
     expect(spc.patch.supported).toBe(true)
     expect(spc.bulk.supported).toBe(false)
+    expect(spc.etag.supported).toBe(true)
     expect(spc.filter).toEqual({ supported: true, maxResults: 1000 })
     expect(spc.authenticationSchemes[0].type).toBe('oauthbearertoken')
   })

@@ -4,10 +4,9 @@
  * itself, not a ListResponse.
  */
 import { Elysia } from 'elysia'
-import { allSchemas, resourceTypeDocument, schemaDocument, serviceProviderConfig } from '../../../scim/discovery'
+import { resourceTypeDocument, schemaDocument, serviceProviderConfig } from '../../../scim/discovery'
 import { ScimError } from '../../../scim/errors'
 import { listResponse } from '../../../scim/list'
-import { resourceTypes } from '../../../scim/schemas/resource-types'
 import type { HttpDeps } from '../../deps'
 import { authenticateCaller } from '../../authenticate'
 import { scimJson } from '../../scim-response'
@@ -17,20 +16,20 @@ export function discoveryModule(deps: HttpDeps) {
     .resolve(({ request, params }) => authenticateCaller(deps, request, params.instance))
     .get('/ServiceProviderConfig', ({ caller }) => scimJson(serviceProviderConfig(caller.baseUrl)))
     .get('/ResourceTypes', ({ caller }) => {
-      const documents = resourceTypes.map((type) => resourceTypeDocument(type, caller.baseUrl))
+      const documents = caller.schemas.resourceTypes.map((type) => resourceTypeDocument(type, caller.baseUrl))
       return scimJson(listResponse(documents.length, { startIndex: 1, count: documents.length }, documents))
     })
     .get('/ResourceTypes/:id', ({ params, caller }) => {
-      const type = resourceTypes.find((t) => t.id === params.id)
+      const type = caller.schemas.resourceTypes.find((t) => t.id === params.id)
       if (!type) throw ScimError.notFound(`ResourceType '${params.id}' not found`)
       return scimJson(resourceTypeDocument(type, caller.baseUrl))
     })
     .get('/Schemas', ({ caller }) => {
-      const documents = allSchemas().map((schema) => schemaDocument(schema, caller.baseUrl))
+      const documents = caller.schemas.schemas.map((schema) => schemaDocument(schema, caller.baseUrl))
       return scimJson(listResponse(documents.length, { startIndex: 1, count: documents.length }, documents))
     })
     .get('/Schemas/:id', ({ params, caller }) => {
-      const schema = allSchemas().find((s) => s.id === params.id)
+      const schema = caller.schemas.schemas.find((s) => s.id === params.id)
       if (!schema) throw ScimError.notFound(`Schema '${params.id}' not found`)
       return scimJson(schemaDocument(schema, caller.baseUrl))
     })

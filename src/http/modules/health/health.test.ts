@@ -1,5 +1,6 @@
 import { expect, test } from 'bun:test'
 import { memoryLogger } from '../../../log'
+import { builtInSchemas } from '../../../scim/schemas/instance'
 import type { ResourceStore } from '../../../store/resources'
 import { testApp } from '../../../../test/support/app'
 import type { HttpDeps } from '../../deps'
@@ -18,6 +19,7 @@ test('/healthz answers 503 when the store does not take writes', async () => {
     logger: memoryLogger(),
     keyring: () => { throw new Error("not used") },
     publicUrl: () => undefined,
+    schemas: () => builtInSchemas,
   }
   const response = await createHttpApp(deps).handle(new Request('http://localhost/healthz'))
   expect(response.status).toBe(503)
