@@ -2,6 +2,7 @@
  * @module Renders a stored resource as the SCIM JSON a client receives
  * (RFC 7643 §3.1: id, externalId, meta; §4.1.2 groups; §4.2 members).
  */
+import { entityTag } from './etag'
 import type { ScimObject } from './resource'
 
 export interface ResourceLinkData {
@@ -24,10 +25,6 @@ export interface ResourceData {
 
 const ENDPOINTS = { User: 'Users', Group: 'Groups' } as const
 
-/** The weak entity tag of a version, used in meta.version and the ETag header (RFC 7644 §3.14). */
-export function entityTag(version: number): string {
-  return `W/"${version}"`
-}
 
 /** `baseUrl` is the instance's SCIM base, e.g. https://scim.example.com/scim/v2/demo */
 export function renderResource(resource: ResourceData, baseUrl: string): ScimObject {

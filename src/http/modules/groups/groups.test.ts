@@ -38,7 +38,7 @@ describe('/Groups', () => {
   test('PATCH adds and removes members the ways IdPs send them', async () => {
     const { scim, ann, bob } = await setup()
     const group = (await scim.post('/Groups', { schemas: [GROUP], displayName: 'Ops' })).body
-    const patch = (ops: unknown[]) => scim.patch(`/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: ops })
+    const patch = (ops: unknown[]) => scim.patch(`/Groups/${group.id}?attributes=displayName,members,meta`, { schemas: [PATCH_OP], Operations: ops })
     const memberIds = (result: { body: { members: { value: string }[] } }) => result.body.members.map((m) => m.value)
 
     let result = await patch([{ op: 'Add', path: 'members', value: [{ value: ann.id }, { value: bob.id }] }])

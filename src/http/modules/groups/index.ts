@@ -1,6 +1,5 @@
 /** @module /Groups (RFC 7644 §3): the shared resource routes for the Group type. */
-import { groupResourceType } from '../../../scim/schemas/resource-types'
 import type { HttpDeps } from '../../deps'
 import { resourceRoutes } from '../resources/routes'
 
-export const groupsModule = (deps: HttpDeps) => resourceRoutes(groupResourceType, deps)
+export const groupsModule = (deps: HttpDeps) => resourceRoutes('Group', deps)

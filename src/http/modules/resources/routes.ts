@@ -1,59 +1,90 @@
 /**
- * @module The HTTP routes of one resource type (RFC 7644 §3.3–§3.6), shared
- * by /Users and /Groups: parse, call the service, respond.
+ * @module The HTTP routes of one resource type (RFC 7644 §3.3–§3.6, §3.14),
+ * shared by /Users and /Groups: parse, call the service, respond.
  */
 import { Elysia } from 'elysia'
+import { entityTag, tagListMatches } from '../../../scim/etag'
 import { listResponse, parsePage } from '../../../scim/list'
-import { entityTag, renderResource } from '../../../scim/representation'
-import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
+import { isProjectionEmpty, parseProjection, project, type Projection } from '../../../scim/projection'
+import { renderResource } from '../../../scim/representation'
 import type { StoredResource } from '../../../store/types'
+import { authenticateCaller, type Caller } from '../../authenticate'
 import type { HttpDeps } from '../../deps'
-import { authenticateCaller } from '../../authenticate'
 import { readJsonBody } from '../../read-body'
 import { scimJson } from '../../scim-response'
-import { ResourceService } from './service'
+import { ResourceService, type Target } from './service'
 
-export function resourceRoutes(resourceType: ResourceTypeDefinition, deps: HttpDeps) {
-  const service = new ResourceService(deps.store, resourceType)
-  const endpoint = resourceType.endpoint
+type Query = Record<string, string | undefined>
+
+export function resourceRoutes(kind: 'User' | 'Group', deps: HttpDeps) {
+  const service = new ResourceService(deps.store)
+  const endpoint = kind === 'User' ? '/Users' : '/Groups'
+  const target = (caller: Caller): Target => ({ instance: caller.instance, resourceType: caller.schemas[kind] })
 
   return new Elysia({ prefix: '/scim/v2/:instance' })
     .resolve(({ request, params }) => authenticateCaller(deps, request, params.instance))
     .post(
       endpoint,
-      async ({ request, caller }) => {
-        const created = service.create(caller.instance, await readJsonBody(request))
-        return respond(created, caller.baseUrl, 201)
+      async ({ request, query, caller }) => {
+        const created = service.create(target(caller), await readJsonBody(request))
+        return respond(created, caller, projectionOf(query), 201)
       },
       { parse: 'none' },
     )
     .get(endpoint, ({ query, caller }) => {
-      const page = parsePage(query.startIndex, query.count)
-      const result = service.list(caller.instance, query.filter, page)
-      return scimJson(listResponse(result.totalResults, page, result.resources.map((r) => renderResource(r, caller.baseUrl))))
+      const page = parsePage(query.startIndex, query.count ?? query.itemsPerPage)
+      const result = service.list(target(caller), query.filter, page)
+      const projection = projectionOf(query)
+      const resources = result.resources.map((resource) => render(resource, caller, projection))
+      return scimJson(listResponse(result.totalResults, page, resources))
     })
-    .get(`${endpoint}/:id`, ({ params, caller }) => respond(service.get(caller.instance, params.id), caller.baseUrl))
+    .get(`${endpoint}/:id`, ({ params, query, caller, request }) => {
+      const resource = service.get(target(caller), params.id)
+      const ifNoneMatch = request.headers.get('if-none-match')
+      if (ifNoneMatch && tagListMatches(ifNoneMatch, resource.version)) {
+        return new Response(null, { status: 304, headers: { etag: entityTag(resource.version) } })
+      }
+      return respond(resource, caller, projectionOf(query))
+    })
     .put(
       `${endpoint}/:id`,
-      async ({ request, params, caller }) =>
-        respond(service.replace(caller.instance, params.id, await readJsonBody(request)), caller.baseUrl),
+      async ({ request, params, query, caller }) => {
+        const body = await readJsonBody(request)
+        const replaced = service.replace(target(caller), params.id, body, request.headers.get('if-match'))
+        return respond(replaced, caller, projectionOf(query))
+      },
       { parse: 'none' },
     )
     .patch(
       `${endpoint}/:id`,
-      async ({ request, params, caller }) =>
-        respond(service.patch(caller.instance, params.id, await readJsonBody(request)), caller.baseUrl),
+      async ({ request, params, query, caller }) => {
+        const body = await readJsonBody(request)
+        const patched = service.patch(target(caller), params.id, body, request.headers.get('if-match'))
+        // RFC 7644 §3.5.2: 204 without a body, or 200 with the resource when
+        // the client asked for attributes.
+        const projection = projectionOf(query)
+        if (isProjectionEmpty(projection)) return new Response(null, { status: 204, headers: { etag: entityTag(patched.version) } })
+        return respond(patched, caller, projection)
+      },
       { parse: 'none' },
     )
-    .delete(`${endpoint}/:id`, ({ params, caller }) => {
-      service.delete(caller.instance, params.id)
+    .delete(`${endpoint}/:id`, ({ params, caller, request }) => {
+      service.delete(target(caller), params.id, request.headers.get('if-match'))
       return new Response(null, { status: 204 })
     })
 }
 
-function respond(resource: StoredResource, baseUrl: string, status = 200): Response {
-  const body = renderResource(resource, baseUrl)
+function projectionOf(query: Query): Projection {
+  return parseProjection(query.attributes, query.excludedAttributes)
+}
+
+function render(resource: StoredResource, caller: Caller, projection: Projection) {
+  return project(renderResource(resource, caller.baseUrl), caller.schemas[resource.type], projection)
+}
+
+function respond(resource: StoredResource, caller: Caller, projection: Projection, status = 200): Response {
+  const body = render(resource, caller, projection)
   const headers: Record<string, string> = { etag: entityTag(resource.version) }
-  if (status === 201) headers.location = (body.meta as { location: string }).location
+  if (status === 201) headers.location = `${caller.baseUrl}/${resource.type === 'User' ? 'Users' : 'Groups'}/${resource.id}`
   return scimJson(body, status, headers)
 }

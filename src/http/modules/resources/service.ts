@@ -1,8 +1,10 @@
 /**
- * @module Create, read, list, replace, patch and delete for one resource
- * type. Takes plain values, returns stored resources; knows nothing of HTTP.
+ * @module Create, read, list, replace, patch and delete of users and groups.
+ * Takes plain values (the instance, its resource type, the parsed body),
+ * returns stored resources; knows nothing of HTTP.
  */
 import { ScimError } from '../../../scim/errors'
+import { checkIfMatch } from '../../../scim/etag'
 import { parseFilter } from '../../../scim/filter/parse'
 import type { Page } from '../../../scim/list'
 import { applyPatch } from '../../../scim/patch'
@@ -10,73 +12,76 @@ import { isObject, normalizeResource, type ScimObject } from '../../../scim/reso
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
 import type { ResourceStore } from '../../../store/resources'
 import type { ListResult, ResourceKind, ResourceWrite, StoredResource } from '../../../store/types'
+import { checkImmutable } from '../../../scim/immutable'
+
+/** Where a write goes: the instance and its definition of the resource type. */
+export interface Target {
+  instance: string
+  resourceType: ResourceTypeDefinition
+}
 
 export class ResourceService {
-  private readonly kind: ResourceKind
+  constructor(private readonly store: ResourceStore) {}
 
-  constructor(
-    private readonly store: ResourceStore,
-    private readonly resourceType: ResourceTypeDefinition,
-  ) {
-    this.kind = resourceType.id as ResourceKind
+  create({ instance, resourceType }: Target, body: unknown): StoredResource {
+    return this.store.create(instance, kindOf(resourceType), toWrite(body, resourceType))
   }
 
-  create(instance: string, body: unknown): StoredResource {
-    return this.store.create(instance, this.kind, this.toWrite(body))
+  get({ instance, resourceType }: Target, id: string | null): StoredResource {
+    return this.store.get(instance, kindOf(resourceType), id ?? '') ?? notFound(resourceType, id)
   }
 
-  get(instance: string, id: string): StoredResource {
-    return this.store.get(instance, this.kind, id) ?? this.notFound(id)
-  }
-
-  list(instance: string, filter: string | undefined, page: Page): ListResult {
+  list({ instance, resourceType }: Target, filter: string | undefined, page: Page): ListResult {
     const parsed = filter !== undefined && filter.trim() !== '' ? parseFilter(filter) : undefined
-    return this.store.list(instance, this.kind, { filter: parsed, ...page })
+    return this.store.list(instance, kindOf(resourceType), { filter: parsed, resourceType, ...page })
   }
 
-  replace(instance: string, id: string, body: unknown): StoredResource {
-    const write = this.toWrite(body)
-    const updated = this.store.update(instance, this.kind, id, (current) =>
-      sameContent(current, write) ? null : write,
-    )
-    return updated ?? this.notFound(id)
-  }
-
-  patch(instance: string, id: string, body: unknown): StoredResource {
-    const updated = this.store.update(instance, this.kind, id, (current) => {
-      const { resource, changed } = applyPatch(this.patchable(current), body, this.resourceType)
-      if (!changed) return null
-      const write = this.toWrite(resource)
+  /** PUT (RFC 7644 §3.5.1): the body replaces every client-writable attribute. */
+  replace({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null): StoredResource {
+    const write = toWrite(body, resourceType)
+    const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
+      checkIfMatch(ifMatch, current.version)
+      checkImmutable(current.data, write.data, resourceType)
       return sameContent(current, write) ? null : write
     })
-    return updated ?? this.notFound(id)
+    return updated ?? notFound(resourceType, id)
   }
 
-  delete(instance: string, id: string): void {
-    if (!this.store.delete(instance, this.kind, id)) this.notFound(id)
+  /** PATCH (RFC 7644 §3.5.2), applied to the current state in one transaction. */
+  patch({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null): StoredResource {
+    const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
+      checkIfMatch(ifMatch, current.version)
+      const { resource, changed } = applyPatch(patchable(current), body, resourceType)
+      if (!changed) return null
+      const write = toWrite(resource, resourceType)
+      return sameContent(current, write) ? null : write
+    })
+    return updated ?? notFound(resourceType, id)
   }
 
-  /** The resource as the PATCH engine sees it: attributes plus, for groups, members. */
-  private patchable(current: StoredResource): ScimObject {
-    const resource: ScimObject = { ...structuredClone(current.data), id: current.id }
-    if (this.kind === 'Group') {
-      resource.members = (current.members ?? []).map(({ value, type }) => ({ value, type }))
-    }
-    return resource
+  delete({ instance, resourceType }: Target, id: string | null, ifMatch?: string | null): void {
+    const deleted = this.store.delete(instance, kindOf(resourceType), id ?? '', (current) => checkIfMatch(ifMatch, current.version))
+    if (!deleted) notFound(resourceType, id)
   }
+}
 
-  private toWrite(body: unknown): ResourceWrite {
-    const data = normalizeResource(body, this.resourceType)
-    if (this.kind !== 'Group') return { data }
-    const members = data.members as ScimObject[] | undefined
-    delete data.members
-    return { data, memberIds: (members ?? []).map((member, index) => memberId(member, index)) }
-  }
+function kindOf(resourceType: ResourceTypeDefinition): ResourceKind {
+  return resourceType.id as ResourceKind
+}
 
-  private notFound(id: string | null): never {
-    // Elysia hands over null for an id that is not valid percent-encoding.
-    throw ScimError.notFound(typeof id === 'string' ? `${this.resourceType.name} '${id}' not found` : 'Resource not found')
-  }
+/** The resource as the PATCH engine sees it: attributes plus, for groups, members. */
+function patchable(current: StoredResource): ScimObject {
+  const resource: ScimObject = { ...structuredClone(current.data), id: current.id }
+  if (current.type === 'Group') resource.members = (current.members ?? []).map(({ value, type }) => ({ value, type }))
+  return resource
+}
+
+function toWrite(body: unknown, resourceType: ResourceTypeDefinition): ResourceWrite {
+  const data = normalizeResource(body, resourceType)
+  if (resourceType.id !== 'Group') return { data }
+  const members = data.members as ScimObject[] | undefined
+  delete data.members
+  return { data, memberIds: (members ?? []).map((member, index) => memberId(member, index)) }
 }
 
 function memberId(member: ScimObject, index: number): string {
@@ -93,4 +98,9 @@ function sameContent(current: StoredResource, write: ResourceWrite): boolean {
   const currentIds = new Set((current.members ?? []).map((m) => m.value))
   const nextIds = new Set(write.memberIds)
   return currentIds.size === nextIds.size && [...nextIds].every((id) => currentIds.has(id))
+}
+
+function notFound(resourceType: ResourceTypeDefinition, id: string | null): never {
+  // Elysia hands over null for an id that is not valid percent-encoding.
+  throw ScimError.notFound(typeof id === 'string' ? `${resourceType.name} '${id}' not found` : 'Resource not found')
 }

@@ -1,6 +1,5 @@
 /** @module /Users (RFC 7644 §3): the shared resource routes for the User type. */
-import { userResourceType } from '../../../scim/schemas/resource-types'
 import type { HttpDeps } from '../../deps'
 import { resourceRoutes } from '../resources/routes'
 
-export const usersModule = (deps: HttpDeps) => resourceRoutes(userResourceType, deps)
+export const usersModule = (deps: HttpDeps) => resourceRoutes('User', deps)

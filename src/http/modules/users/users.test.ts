@@ -140,7 +140,8 @@ describe('/Users', () => {
     const { client, alpha } = testApp()
     const scim = client(alpha)
     const { id } = (await scim.post('/Users', newUser('ann'))).body
-    const patch = (ops: unknown[]) => scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: ops })
+    // Ask for the resource back (200); without attributes PATCH answers 204.
+    const patch = (ops: unknown[]) => scim.patch(`/Users/${id}?excludedAttributes=emails`, { schemas: [PATCH_OP], Operations: ops })
 
     let result = await patch([
       { op: 'Replace', path: 'title', value: 'Manager' },
@@ -171,6 +172,19 @@ describe('/Users', () => {
     const removeUserName = await patch([{ op: 'remove', path: 'userName' }])
     expect(removeUserName.status).toBe(400)
     expect((await scim.patch('/Users/nope', { schemas: [PATCH_OP], Operations: [] })).status).toBe(404)
+  })
+
+  test('PATCH answers 204 with the new ETag unless attributes are asked for', async () => {
+    const { client, alpha } = testApp()
+    const scim = client(alpha)
+    const { id } = (await scim.post('/Users', newUser('ann'))).body
+    const result = await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Boss' }] })
+    expect(result.status).toBe(204)
+    expect(result.body).toBeUndefined()
+    expect(result.headers.get('etag')).toBe('W/"2"')
+    const projected = await scim.patch(`/Users/${id}?attributes=title`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'Chief' }] })
+    expect(projected.status).toBe(200)
+    expect(projected.body).toEqual({ schemas: [USER], id, title: 'Chief' })
   })
 
   test('DELETE removes the user', async () => {
