@@ -10,6 +10,7 @@ import { discoveryModule } from './modules/discovery'
 import { groupsModule } from './modules/groups'
 import { healthModule } from './modules/health'
 import { usersModule } from './modules/users'
+import { normalizeRequestPath } from './normalize-path'
 import { requestInfo } from './request-info'
 
 export function createHttpApp(deps: HttpDeps) {
@@ -25,8 +26,9 @@ export type HttpApp = ReturnType<typeof createHttpApp>
 
 /** The fetch handler for Bun.serve: the app plus one access-log line per request. */
 export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
-  return async function handleRequest(request: Request): Promise<Response> {
+  return async function handleRequest(original: Request): Promise<Response> {
     const started = performance.now()
+    const request = normalizeRequestPath(original)
     let status = 500
     try {
       const response = await app.handle(request)
