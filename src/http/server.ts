@@ -9,6 +9,7 @@ import { renderError } from './errors'
 import { discoveryModule } from './modules/discovery'
 import { groupsModule } from './modules/groups'
 import { healthModule } from './modules/health'
+import { searchModule } from './modules/search'
 import { usersModule } from './modules/users'
 import { normalizeRequestPath } from './normalize-path'
 import { requestInfo } from './request-info'
@@ -20,6 +21,7 @@ export function createHttpApp(deps: HttpDeps) {
     .use(discoveryModule(deps))
     .use(usersModule(deps))
     .use(groupsModule(deps))
+    .use(searchModule(deps))
 }
 
 export type HttpApp = ReturnType<typeof createHttpApp>

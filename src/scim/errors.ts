@@ -5,7 +5,7 @@
  */
 import { ERROR } from './schemas/urns'
 
-/** scimType values of RFC 7644 §3.12, Table 9, with the status each goes with. */
+/** scimType values of RFC 7644 §3.12, Table 9 (and RFC 9865), with the status each goes with. */
 export const SCIM_TYPES = {
   invalidFilter: 400,
   tooMany: 400,
@@ -17,6 +17,10 @@ export const SCIM_TYPES = {
   invalidValue: 400,
   invalidVers: 400,
   sensitive: 400,
+  // RFC 9865 §2.1: cursor pagination
+  invalidCursor: 400,
+  expiredCursor: 400,
+  invalidCount: 400,
 } as const
 
 export type ScimType = keyof typeof SCIM_TYPES

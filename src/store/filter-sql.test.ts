@@ -60,12 +60,12 @@ const cases: [string, string[]][] = [
 
 describe('filter to SQL', () => {
   const store = seeded()
-  const all = store.list('t', 'User', { resourceType: userResourceType, startIndex: 1, count: 100 }).resources
+  const all = store.list('t', 'User', { resourceType: userResourceType, paging: { kind: 'index', startIndex: 1, count: 100 } }).resources
 
   for (const [filter, expected] of cases) {
     test(filter, () => {
       const parsed = parseFilter(filter)
-      const fromSql = store.list('t', 'User', { filter: parsed, resourceType: userResourceType, startIndex: 1, count: 100 })
+      const fromSql = store.list('t', 'User', { filter: parsed, resourceType: userResourceType, paging: { kind: 'index', startIndex: 1, count: 100 } })
       expect(fromSql.resources.map((r) => r.data.userName)).toEqual(expected)
       expect(fromSql.totalResults).toBe(expected.length)
       const inMemory = all.filter((r) =>

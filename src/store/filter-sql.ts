@@ -8,8 +8,8 @@
  * compared lower-cased unless the schema says caseExact.
  */
 import { ScimError } from '../scim/errors'
-import type { CompareOperator, Filter, FilterValue } from '../scim/filter/ast'
-import { resolveAttributePath } from '../scim/filter/evaluate'
+import type { AttributePath, CompareOperator, Filter, FilterValue } from '../scim/filter/ast'
+import { resolveAttributePath, type ResolvedAttributePath } from '../scim/filter/resolve'
 import type { AttributeDefinition, ResourceTypeDefinition } from '../scim/schemas/types'
 import type { ResourceKind } from './types'
 
@@ -19,22 +19,29 @@ export interface SqlCondition {
 }
 
 /** How one attribute is read in SQL: an expression and how to compare it. */
-interface Operand {
+export interface Operand {
   expression: string
   /** 'text' lower-cases both sides unless caseExact; 'boolean'/'number'/'date' compare typed values. */
   kind: 'text' | 'boolean' | 'number' | 'date'
   caseExact: boolean
 }
 
-/** A SQL condition on `resources r` equivalent to `filter` on resources of `resourceType`. */
-export function filterToSql(filter: Filter, resourceType: ResourceTypeDefinition): SqlCondition {
-  return new Translator(resourceType).translate(filter, 'r')
+/**
+ * A SQL condition on `resources r` equivalent to `filter` on resources of
+ * `resourceType`. Unknown attributes are an invalidFilter error, or with
+ * `unknownMatchesNothing` (a search across resource types) a false condition.
+ */
+export function filterToSql(filter: Filter, resourceType: ResourceTypeDefinition, unknownMatchesNothing = false): SqlCondition {
+  return new Translator(resourceType, unknownMatchesNothing).translate(filter, 'r')
 }
 
 class Translator {
   private readonly type: ResourceKind
 
-  constructor(private readonly resourceType: ResourceTypeDefinition) {
+  constructor(
+    private readonly resourceType: ResourceTypeDefinition,
+    private readonly unknownMatchesNothing: boolean,
+  ) {
     this.type = resourceType.id as ResourceKind
   }
 
@@ -58,7 +65,8 @@ class Translator {
   }
 
   private attributeCondition(filter: Extract<Filter, { path: unknown }>): SqlCondition {
-    const resolved = resolveAttributePath(filter.path, this.resourceType)
+    const resolved = this.resolve(filter.path)
+    if (!resolved) return { sql: '0', params: [] }
     if ('common' in resolved) return this.onOperand(filter, commonOperand(resolved.common))
 
     const { attribute, subAttribute, schema } = resolved
@@ -93,15 +101,16 @@ class Translator {
     if (subAttribute) {
       return this.onOperand(filter, operandFor(`json_extract(r.data, '${jsonPath}.${quote(subAttribute.name)}')`, subAttribute))
     }
-    return this.onOperand(filter, this.columnOperand(attribute) ?? operandFor(`json_extract(r.data, '${jsonPath}')`, attribute))
+    return this.onOperand(filter, columnOperand(this.type, attribute) ?? operandFor(`json_extract(r.data, '${jsonPath}')`, attribute))
   }
 
-  /** The attributes that have an indexed column of their own. */
-  private columnOperand(attribute: AttributeDefinition): Operand | undefined {
-    if (this.type === 'User' && attribute.name === 'userName') return { expression: 'r.user_name_key', kind: 'text', caseExact: false, }
-    if (attribute.name === 'displayName' && !attribute.caseExact) return { expression: 'r.display_key', kind: 'text', caseExact: false }
-    if (attribute.name === 'active') return { expression: 'r.active', kind: 'boolean', caseExact: true }
-    return undefined
+  private resolve(path: AttributePath): ResolvedAttributePath | undefined {
+    try {
+      return resolveAttributePath(path, this.resourceType)
+    } catch (error) {
+      if (this.unknownMatchesNothing && error instanceof ScimError) return undefined
+      throw error
+    }
   }
 
   private membershipCondition(
@@ -162,7 +171,15 @@ class ElementTranslator {
   }
 }
 
-function commonOperand(name: string): Operand {
+/** The attributes that have an indexed column of their own. */
+export function columnOperand(type: ResourceKind, attribute: AttributeDefinition): Operand | undefined {
+  if (type === 'User' && attribute.name === 'userName') return { expression: 'r.user_name_key', kind: 'text', caseExact: false }
+  if (attribute.name === 'displayName' && !attribute.caseExact) return { expression: 'r.display_key', kind: 'text', caseExact: false }
+  if (attribute.name === 'active') return { expression: 'r.active', kind: 'boolean', caseExact: true }
+  return undefined
+}
+
+export function commonOperand(name: string): Operand {
   switch (name) {
     case 'id':
       return { expression: 'r.id', kind: 'text', caseExact: true }
@@ -179,7 +196,7 @@ function commonOperand(name: string): Operand {
   }
 }
 
-function operandFor(expression: string, attribute: AttributeDefinition): Operand {
+export function operandFor(expression: string, attribute: AttributeDefinition): Operand {
   switch (attribute.type) {
     case 'boolean':
       return { expression, kind: 'boolean', caseExact: true }
@@ -254,6 +271,6 @@ function sqlOperator(op: CompareOperator): string {
 }
 
 /** Quotes a JSON path member so names like `$ref` and URNs with dots stay one key. */
-function quote(name: string): string {
+export function quote(name: string): string {
   return `"${name.replaceAll('"', '\\"')}"`
 }

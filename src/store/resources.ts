@@ -6,7 +6,9 @@
 import type { Database, Statement } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
 import type { ScimObject } from '../scim/resource'
+import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
+import { sortToSql } from './sort-sql'
 import type { ListQuery, ListResult, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
 
 interface ResourceRow {
@@ -126,16 +128,46 @@ export class ResourceStore {
     })()
   }
 
+  /**
+   * One page of an instance's resources of one type. Without sortBy the order
+   * is creation order; cursor pages then continue after the last row seen
+   * (keyset), so a page costs the same wherever it starts.
+   */
   list(instance: string, type: ResourceKind, query: ListQuery): ListResult {
-    const where = query.filter ? filterToSql(query.filter, query.resourceType) : { sql: '1', params: [] as unknown[] }
+    const where = query.filter
+      ? filterToSql(query.filter, query.resourceType, query.unknownAttributesMatchNothing)
+      : { sql: '1', params: [] as unknown[] }
     const base = `FROM resources r WHERE r.instance = ? AND r.type = ? AND (${where.sql})`
     const params = [instance, type, ...where.params] as never[]
     const total = this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
-    if (query.count <= 0) return { totalResults: total, resources: [] }
-    const rows = this.db
-      .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY r.seq LIMIT ? OFFSET ?`)
-      .all(...params, query.count as never, (query.startIndex - 1) as never)
-    return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
+    const { paging } = query
+    if (paging.count <= 0) return { totalResults: total, resources: [] }
+    const orderBy = query.sort ? sortToSql(query.sort, query.resourceType) : 'r.seq'
+
+    if (paging.kind === 'index') {
+      const rows = this.db
+        .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+        .all(...params, paging.count as never, (paging.startIndex - 1) as never)
+      return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
+    }
+
+    const position = decodeCursor(paging.cursor)
+    // Sorted results page by offset (the sort key may change between pages); unsorted ones by keyset.
+    const rows =
+      query.sort || 'offset' in position
+        ? this.db
+            .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+            .all(...params, (paging.count + 1) as never, ('offset' in position ? position.offset : 0) as never)
+        : this.db
+            .query<ResourceRow, never[]>(`SELECT r.* ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
+            .all(...params, position.after as never, (paging.count + 1) as never)
+    const page = rows.slice(0, paging.count)
+    const result: ListResult = { totalResults: total, resources: page.map((row) => this.hydrate(row)) }
+    if (rows.length > paging.count) {
+      const offset = ('offset' in position ? position.offset : 0) + page.length
+      result.nextCursor = encodeCursor(query.sort ? { offset } : { after: page.at(-1)!.seq })
+    }
+    return result
   }
 
   /** True when a write to the database succeeds (for /healthz). */

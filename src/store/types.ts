@@ -2,6 +2,7 @@
 import type { Filter } from '../scim/filter/ast'
 import type { ScimObject } from '../scim/resource'
 import type { ResourceTypeDefinition } from '../scim/schemas/types'
+import type { SortOrder } from './sort-sql'
 
 export type ResourceKind = 'User' | 'Group'
 
@@ -34,14 +35,18 @@ export interface ResourceWrite {
 
 export interface ListQuery {
   filter?: Filter
-  /** The instance's definition of the resource type, for the filter's attributes. */
+  /** The instance's definition of the resource type, for the filter's and sort's attributes. */
   resourceType: ResourceTypeDefinition
-  /** 1-based, as in SCIM. */
-  startIndex: number
-  count: number
+  sort?: SortOrder
+  /** Searching across resource types: a filter attribute this type lacks matches nothing instead of failing. */
+  unknownAttributesMatchNothing?: boolean
+  /** By 1-based index (RFC 7644), or by an opaque cursor from a previous page (RFC 9865; "" for the first). */
+  paging: { kind: 'index'; startIndex: number; count: number } | { kind: 'cursor'; cursor: string; count: number }
 }
 
 export interface ListResult {
   totalResults: number
   resources: StoredResource[]
+  /** Cursor paging only: where the next page starts; absent on the last page. */
+  nextCursor?: string
 }

@@ -17,7 +17,7 @@ export function discoveryModule(deps: HttpDeps) {
     .get('/ServiceProviderConfig', ({ caller }) => scimJson(serviceProviderConfig(caller.baseUrl)))
     .get('/ResourceTypes', ({ caller }) => {
       const documents = caller.schemas.resourceTypes.map((type) => resourceTypeDocument(type, caller.baseUrl))
-      return scimJson(listResponse(documents.length, { startIndex: 1, count: documents.length }, documents))
+      return scimJson(listResponse(documents.length, documents, { startIndex: 1 }))
     })
     .get('/ResourceTypes/:id', ({ params, caller }) => {
       const type = caller.schemas.resourceTypes.find((t) => t.id === params.id)
@@ -26,7 +26,7 @@ export function discoveryModule(deps: HttpDeps) {
     })
     .get('/Schemas', ({ caller }) => {
       const documents = caller.schemas.schemas.map((schema) => schemaDocument(schema, caller.baseUrl))
-      return scimJson(listResponse(documents.length, { startIndex: 1, count: documents.length }, documents))
+      return scimJson(listResponse(documents.length, documents, { startIndex: 1 }))
     })
     .get('/Schemas/:id', ({ params, caller }) => {
       const schema = caller.schemas.schemas.find((s) => s.id === params.id)

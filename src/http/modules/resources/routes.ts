@@ -4,7 +4,8 @@
  */
 import { Elysia } from 'elysia'
 import { entityTag, tagListMatches } from '../../../scim/etag'
-import { listResponse, parsePage } from '../../../scim/list'
+import { listResponse } from '../../../scim/list'
+import { listRequestFromQuery, listRequestFromSearch, type ListRequest } from '../../../scim/list-request'
 import { isProjectionEmpty, parseProjection, project, type Projection } from '../../../scim/projection'
 import { renderResource } from '../../../scim/representation'
 import type { StoredResource } from '../../../store/types'
@@ -31,13 +32,12 @@ export function resourceRoutes(kind: 'User' | 'Group', deps: HttpDeps) {
       },
       { parse: 'none' },
     )
-    .get(endpoint, ({ query, caller }) => {
-      const page = parsePage(query.startIndex, query.count ?? query.itemsPerPage)
-      const result = service.list(target(caller), query.filter, page)
-      const projection = projectionOf(query)
-      const resources = result.resources.map((resource) => render(resource, caller, projection))
-      return scimJson(listResponse(result.totalResults, page, resources))
-    })
+    .get(endpoint, ({ query, caller }) => listPage(service, caller, kind, listRequestFromQuery(query)))
+    .post(
+      `${endpoint}/.search`,
+      async ({ request, caller }) => listPage(service, caller, kind, listRequestFromSearch(await readJsonBody(request))),
+      { parse: 'none' },
+    )
     .get(`${endpoint}/:id`, ({ params, query, caller, request }) => {
       const resource = service.get(target(caller), params.id)
       const ifNoneMatch = request.headers.get('if-none-match')
@@ -72,6 +72,14 @@ export function resourceRoutes(kind: 'User' | 'Group', deps: HttpDeps) {
       service.delete(target(caller), params.id, request.headers.get('if-match'))
       return new Response(null, { status: 204 })
     })
+}
+
+/** One page of a list or search, as a ListResponse (RFC 7644 §3.4.2). */
+function listPage(service: ResourceService, caller: Caller, kind: 'User' | 'Group', request: ListRequest): Response {
+  const result = service.list({ instance: caller.instance, resourceType: caller.schemas[kind] }, request)
+  const resources = result.resources.map((resource) => render(resource, caller, request.projection))
+  const position = request.paging.kind === 'index' ? { startIndex: request.paging.startIndex } : { nextCursor: result.nextCursor }
+  return scimJson(listResponse(result.totalResults, resources, position))
 }
 
 function projectionOf(query: Query): Projection {

@@ -5,8 +5,7 @@
  */
 import { ScimError } from '../../../scim/errors'
 import { checkIfMatch } from '../../../scim/etag'
-import { parseFilter } from '../../../scim/filter/parse'
-import type { Page } from '../../../scim/list'
+import type { ListRequest } from '../../../scim/list-request'
 import { applyPatch } from '../../../scim/patch'
 import { isObject, normalizeResource, type ScimObject } from '../../../scim/resource'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
@@ -31,9 +30,10 @@ export class ResourceService {
     return this.store.get(instance, kindOf(resourceType), id ?? '') ?? notFound(resourceType, id)
   }
 
-  list({ instance, resourceType }: Target, filter: string | undefined, page: Page): ListResult {
-    const parsed = filter !== undefined && filter.trim() !== '' ? parseFilter(filter) : undefined
-    return this.store.list(instance, kindOf(resourceType), { filter: parsed, resourceType, ...page })
+  /** `acrossTypes`: part of a search over several resource types (unknown filter attributes match nothing). */
+  list({ instance, resourceType }: Target, request: ListRequest, acrossTypes = false): ListResult {
+    const { filter, sort, paging } = request
+    return this.store.list(instance, kindOf(resourceType), { filter, sort, paging, resourceType, unknownAttributesMatchNothing: acrossTypes })
   }
 
   /** PUT (RFC 7644 §3.5.1): the body replaces every client-writable attribute. */
