@@ -31,8 +31,8 @@ describe('ResourceStore', () => {
   test('a failed write inside update leaves the resource as it was', () => {
     const { store } = freshStore()
     const ann = store.create('a', 'User', { data: { userName: 'ann' } })
-    const group = store.create('a', 'Group', { data: { displayName: 'g' }, memberIds: [ann.id] })
-    expect(() => store.update('a', 'Group', group.id, () => ({ data: { displayName: 'renamed' }, memberIds: [ann.id, 'missing'] }))).toThrow()
+    const group = store.create('a', 'Group', { data: { displayName: 'g' }, members: [{ id: ann.id }] })
+    expect(() => store.update('a', 'Group', group.id, () => ({ data: { displayName: 'renamed' }, members: [{ id: ann.id }, { id: 'missing' }] }))).toThrow()
     const after = store.get('a', 'Group', group.id)!
     expect(after.data.displayName).toBe('g')
     expect(after.members!.map((m) => m.value)).toEqual([ann.id])
@@ -41,7 +41,7 @@ describe('ResourceStore', () => {
 
   test('migrations are recorded and a database from a newer build is refused', () => {
     const { db } = freshStore()
-    expect(db.query('SELECT version, name FROM _migrations').all()).toEqual([{ version: 1, name: 'initial' }])
+    expect(db.query('SELECT version, name FROM _migrations').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'member-display' }])
     db.exec("INSERT INTO _migrations (version, name, applied_at) VALUES (99, 'future', 'x')")
     expect(() => migrate(db)).toThrow(/newer scimify/)
   })

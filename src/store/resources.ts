@@ -9,7 +9,7 @@ import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
 import { sortToSql } from './sort-sql'
-import type { ListQuery, ListResult, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
+import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
 
 interface ResourceRow {
   seq: number
@@ -24,8 +24,9 @@ interface ResourceRow {
 interface LinkRow {
   id: string
   type: ResourceKind
-  user_name_key: string | null
   data: string
+  /** The display text the client gave for a member, if any. */
+  display: string | null
 }
 
 /** Attributes copied into indexed columns or rows so filters on them are index lookups. */
@@ -68,7 +69,7 @@ export class ResourceStore {
         last_modified: timestamp,
       }) as { seq: number }
       this.writeValues(row.seq, write.data)
-      if (type === 'Group') this.writeMembers(instance, row.seq, write.memberIds ?? [])
+      if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
       return this.getBySeq(row.seq)!
     })()
   }
@@ -105,9 +106,9 @@ export class ResourceStore {
       })
       this.statements.deleteValues.run({ seq: row.seq })
       this.writeValues(row.seq, next.data)
-      if (type === 'Group' && next.memberIds) {
+      if (type === 'Group' && next.members) {
         this.statements.deleteMembers.run({ seq: row.seq })
-        this.writeMembers(instance, row.seq, next.memberIds)
+        this.writeMembers(instance, row.seq, next.members)
       }
       return this.getBySeq(row.seq)!
     })()
@@ -202,7 +203,7 @@ export class ResourceStore {
   private links(statement: Statement, seq: number): ResourceLink[] {
     return (statement.all({ seq }) as LinkRow[]).map((link) => {
       const data = JSON.parse(link.data) as ScimObject
-      const display = (link.type === 'User' ? data.displayName ?? data.userName : data.displayName) as string | undefined
+      const display = (link.display ?? (link.type === 'User' ? data.displayName ?? data.userName : data.displayName)) as string | undefined
       return { value: link.id, type: link.type, ...(display !== undefined ? { display } : {}) }
     })
   }
@@ -220,13 +221,17 @@ export class ResourceStore {
     for (const value of emailValues(data)) this.statements.insertValue.run({ seq, attribute: 'emails.value', value })
   }
 
-  private writeMembers(instance: string, groupSeq: number, memberIds: string[]) {
-    for (const memberId of new Set(memberIds)) {
-      const member = this.statements.selectSeqById.get({ instance, id: memberId }) as { seq: number } | null
-      if (!member) throw ScimError.of('invalidValue', `Member '${memberId}' is not a user or group of this instance`)
-      this.statements.insertMember.run({ group: groupSeq, member: member.seq })
+  private writeMembers(instance: string, groupSeq: number, members: MemberRef[]) {
+    const seen = new Set<string>()
+    for (const { id, display } of members) {
+      if (seen.has(id)) continue
+      seen.add(id)
+      const member = this.statements.selectSeqById.get({ instance, id }) as { seq: number } | null
+      if (!member) throw ScimError.of('invalidValue', `Member '${id}' is not a user or group of this instance`)
+      this.statements.insertMember.run({ group: groupSeq, member: member.seq, display: display ?? null })
     }
   }
+
 }
 
 function prepare(db: Database) {
@@ -248,16 +253,16 @@ function prepare(db: Database) {
     ),
     insertValue: db.prepare('INSERT INTO resource_values (resource_seq, attribute, value) VALUES ($seq, $attribute, $value)'),
     deleteValues: db.prepare('DELETE FROM resource_values WHERE resource_seq = $seq'),
-    insertMember: db.prepare('INSERT INTO group_members (group_seq, member_seq) VALUES ($group, $member)'),
+    insertMember: db.prepare('INSERT INTO group_members (group_seq, member_seq, display) VALUES ($group, $member, $display)'),
     touchHealth: db.prepare(
       'INSERT INTO _health (id, checked_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
     ),
     deleteMembers: db.prepare('DELETE FROM group_members WHERE group_seq = $seq'),
     selectMembers: db.prepare(`
-      SELECT m.id, m.type, m.user_name_key, m.data FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
+      SELECT m.id, m.type, m.data, gm.display FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
       WHERE gm.group_seq = $seq ORDER BY m.seq`),
     selectGroups: db.prepare(`
-      SELECT g.id, g.type, g.user_name_key, g.data FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
+      SELECT g.id, g.type, g.data, NULL AS display FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
       WHERE gm.member_seq = $seq ORDER BY g.seq`),
   }
 }

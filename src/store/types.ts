@@ -27,10 +27,16 @@ export interface StoredResource {
   lastModified: string
 }
 
-/** What a write stores: attributes, and for groups the member ids. */
+/** A member as a write names it: its id, and the display text the client gave, if any. */
+export interface MemberRef {
+  id: string
+  display?: string
+}
+
+/** What a write stores: attributes, and for groups the members. */
 export interface ResourceWrite {
   data: ScimObject
-  memberIds?: string[]
+  members?: MemberRef[]
 }
 
 export interface ListQuery {

@@ -17,7 +17,8 @@ export const groupSchema: SchemaDefinition = {
           mutability: 'immutable',
           referenceTypes: ['User', 'Group'],
         }),
-        attribute('display', 'string', 'A human-readable name of the member.', { mutability: 'readOnly' }),
+        // RFC 7643 §2.4: display is immutable (set by the client); without one, scimify shows the member's name.
+        attribute('display', 'string', 'A human-readable name of the member.', { mutability: 'immutable' }),
         attribute('type', 'string', 'A label indicating the type of resource, e.g., "User" or "Group".', {
           mutability: 'immutable',
           canonicalValues: ['User', 'Group'],

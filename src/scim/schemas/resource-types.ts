@@ -24,12 +24,19 @@ export const groupResourceType: ResourceTypeDefinition = {
 
 export const resourceTypes = [userResourceType, groupResourceType] as const
 
-/** Finds an attribute of a schema by name, ignoring case (RFC 7643 §2.1). */
+/**
+ * Finds an attribute of a schema by name, ignoring case (RFC 7643 §2.1).
+ * Where a list has `display` but no `displayName` (the sub-attributes of a
+ * multi-valued attribute), `displayName` means `display`: Entra and the
+ * Microsoft reference suite send members that way.
+ */
 export function findAttribute(
   attributes: readonly AttributeDefinition[] | SchemaDefinition,
   name: string,
 ): AttributeDefinition | undefined {
   const list = 'attributes' in attributes ? attributes.attributes : attributes
   const lower = name.toLowerCase()
-  return list.find((a) => a.name.toLowerCase() === lower)
+  const found = list.find((a) => a.name.toLowerCase() === lower)
+  if (found || lower !== 'displayname') return found
+  return list.find((a) => a.name === 'display')
 }

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'bun:sqlite'
 import { initial } from './001-initial'
+import { memberDisplay } from './002-member-display'
 
 export interface Migration {
   version: number
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial]
+export const migrations: readonly Migration[] = [initial, memberDisplay]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')

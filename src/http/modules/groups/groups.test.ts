@@ -10,14 +10,14 @@ async function setup() {
 }
 
 describe('/Groups', () => {
-  test('POST creates a group with members, shown with display and $ref', async () => {
+  test('POST creates a group with members, shown with display (the client\'s, else the member\'s name) and $ref', async () => {
     const { scim, ann, bob } = await setup()
-    const created = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: ann.id }, { value: bob.id, display: 'ignored' }] })
+    const created = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Engineering', members: [{ value: ann.id }, { value: bob.id, displayName: 'Bobby' }] })
     expect(created.status).toBe(201)
     expect(created.body.meta.resourceType).toBe('Group')
     expect(created.body.members).toEqual([
       { value: ann.id, type: 'User', display: 'Ann Lee', $ref: `http://localhost/scim/v2/alpha/Users/${ann.id}` },
-      { value: bob.id, type: 'User', display: 'bob', $ref: `http://localhost/scim/v2/alpha/Users/${bob.id}` },
+      { value: bob.id, type: 'User', display: 'Bobby', $ref: `http://localhost/scim/v2/alpha/Users/${bob.id}` },
     ])
     // The user's read-only groups attribute reflects the membership.
     const user = (await scim.get(`/Users/${ann.id}`)).body

@@ -10,7 +10,7 @@ import { applyPatch } from '../../../scim/patch'
 import { isObject, normalizeResource, type ScimObject } from '../../../scim/resource'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
 import type { ResourceStore } from '../../../store/resources'
-import type { ListResult, ResourceKind, ResourceWrite, StoredResource } from '../../../store/types'
+import type { ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from '../../../store/types'
 import { checkImmutable } from '../../../scim/immutable'
 
 /** Where a write goes: the instance and its definition of the resource type. */
@@ -72,7 +72,7 @@ function kindOf(resourceType: ResourceTypeDefinition): ResourceKind {
 /** The resource as the PATCH engine sees it: attributes plus, for groups, members. */
 function patchable(current: StoredResource): ScimObject {
   const resource: ScimObject = { ...structuredClone(current.data), id: current.id }
-  if (current.type === 'Group') resource.members = (current.members ?? []).map(({ value, type }) => ({ value, type }))
+  if (current.type === 'Group') resource.members = (current.members ?? []).map(({ value, type, display }) => ({ value, type, display }))
   return resource
 }
 
@@ -81,23 +81,27 @@ function toWrite(body: unknown, resourceType: ResourceTypeDefinition): ResourceW
   if (resourceType.id !== 'Group') return { data }
   const members = data.members as ScimObject[] | undefined
   delete data.members
-  return { data, memberIds: (members ?? []).map((member, index) => memberId(member, index)) }
+  return { data, members: (members ?? []).map((member, index) => memberRef(member, index)) }
 }
 
-function memberId(member: ScimObject, index: number): string {
+function memberRef(member: ScimObject, index: number): MemberRef {
   if (!isObject(member) || typeof member.value !== 'string' || member.value === '') {
     throw ScimError.of('invalidValue', `members[${index}].value is required`)
   }
-  return member.value
+  return typeof member.display === 'string' ? { id: member.value, display: member.display } : { id: member.value }
 }
 
 /** True when a write would store exactly what is stored: no new version then. */
 function sameContent(current: StoredResource, write: ResourceWrite): boolean {
   if (!Bun.deepEquals(current.data, write.data)) return false
-  if (!write.memberIds) return true
-  const currentIds = new Set((current.members ?? []).map((m) => m.value))
-  const nextIds = new Set(write.memberIds)
-  return currentIds.size === nextIds.size && [...nextIds].every((id) => currentIds.has(id))
+  if (!write.members) return true
+  // Same ids, and each display the client gives already shown (without one, the member's own name is).
+  const currentDisplay = new Map((current.members ?? []).map((m) => [m.value, m.display]))
+  const nextIds = new Set(write.members.map((m) => m.id))
+  return (
+    currentDisplay.size === nextIds.size &&
+    write.members.every((m) => currentDisplay.has(m.id) && (m.display === undefined || currentDisplay.get(m.id) === m.display))
+  )
 }
 
 function notFound(resourceType: ResourceTypeDefinition, id: string | null): never {
