@@ -27,6 +27,8 @@ const cases: [string | null, string | null, object][] = [
   [ENTERPRISE, null, { ...always, [ENTERPRISE]: user[ENTERPRISE] }],
   ['meta.version', null, { ...always, meta: { version: 'W/"1"' } }],
   ['nosuchattribute', null, always],
+  ['emails[type eq "work"]', null, { ...always, emails: user.emails }],
+  ['emails[type eq "work"].value', null, { ...always, emails: [{ value: 'a@x' }, { value: 'b@x' }] }],
   [null, 'emails,meta,name', { ...always, externalId: 'e1', userName: 'ann', [ENTERPRISE]: user[ENTERPRISE] }],
   [null, 'id,schemas', (({ password, ...rest }) => rest)(user)],
   [null, `name.familyName,${ENTERPRISE}:costCenter,emails.type,externalId,meta,userName`, { ...always, name: { givenName: 'Ann' }, emails: [{ value: 'a@x', primary: true }, { value: 'b@x' }], [ENTERPRISE]: { department: 'R&D' } }],

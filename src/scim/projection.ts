@@ -53,7 +53,7 @@ function select(paths: string[], resourceType: ResourceTypeDefinition): Selectio
       continue
     }
     try {
-      const resolved = resolveAttributePath(parseAttributePath(path), resourceType)
+      const resolved = resolveAttributePath(parseAttributePath(withoutValueFilter(path)), resourceType)
       if ('common' in resolved) {
         const [name, sub] = resolved.common.split('.')
         add(name!, sub)
@@ -66,6 +66,15 @@ function select(paths: string[], resourceType: ResourceTypeDefinition): Selectio
     }
   }
   return selection
+}
+
+/**
+ * `emails[type eq "work"].value` → `emails.value`. RFC 7644 §3.10 has no
+ * value filters in `attributes`, but the Microsoft reference suite sends them;
+ * the attribute they name is returned whole.
+ */
+function withoutValueFilter(path: string): string {
+  return path.replace(/\[.*\]/, '')
 }
 
 /** The rendered resource with only the attributes the projection and `returned` allow. */
