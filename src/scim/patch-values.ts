@@ -4,7 +4,7 @@
  * RFC 7643 §2.5 and §2.4 intend: unassigned = null = [], values unordered.
  */
 import { ScimError } from './errors'
-import { canonicalScalar, invalidValue, isObject, type ScimObject } from './values'
+import { canonicalScalar, invalidValue, isObject, wrapBareValue, type ScimObject } from './values'
 import { findSubAttribute } from './filter/resolve'
 import type { AttributeDefinition } from './schemas'
 
@@ -40,6 +40,7 @@ export function canonicalItem(definition: AttributeDefinition, value: unknown, w
 function canonicalSingleValue(definition: AttributeDefinition, value: unknown, where: string): unknown {
   switch (definition.type) {
     case 'complex': {
+      value = wrapBareValue(definition, value)
       if (!isObject(value)) throw invalidValue(where, 'an object')
       const result: ScimObject = {}
       for (const [key, item] of Object.entries(value)) {

@@ -10,7 +10,8 @@
 import { ScimError } from './errors'
 import { findAttribute } from './schemas/resource-types'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
-import { canonicalScalar, invalidValue, isObject, type ScimObject } from './values'
+import { LEGACY_SCHEMA_ALIASES } from './schemas/urns'
+import { canonicalScalar, invalidValue, isObject, wrapBareValue, type ScimObject } from './values'
 
 export { isObject, type ScimObject }
 
@@ -27,6 +28,10 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
   if (!isObject(input)) throw ScimError.of('invalidSyntax', 'The request body must be a JSON object')
   const result: ScimObject = {}
   const extensions = new Map(resourceType.extensions.map((e) => [e.schema.id.toLowerCase(), e.schema]))
+  for (const [legacy, current] of Object.entries(LEGACY_SCHEMA_ALIASES)) {
+    const schema = extensions.get(current.toLowerCase())
+    if (schema) extensions.set(legacy, schema)
+  }
 
   for (const [key, value] of Object.entries(input)) {
     const lower = key.toLowerCase()
@@ -98,6 +103,7 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
 function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string): unknown {
   if (value === null || value === undefined) return undefined
   if (definition.type !== 'complex') return canonicalScalar(definition, value, path)
+  value = wrapBareValue(definition, value)
   if (!isObject(value)) throw invalidValue(path, 'an object')
   const result: ScimObject = {}
   for (const [key, subValue] of Object.entries(value)) {

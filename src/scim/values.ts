@@ -46,3 +46,13 @@ export function canonicalScalar(definition: AttributeDefinition, value: unknown,
 export function invalidValue(where: string, expected: string): ScimError {
   return ScimError.of('invalidValue', `"${where}" must be ${expected}`)
 }
+
+/**
+ * A bare string where a single-valued complex attribute with a `value`
+ * sub-attribute is meant becomes `{ value }`: Entra sets `manager` to the
+ * manager's id that way. Anything else is returned as it is.
+ */
+export function wrapBareValue(definition: AttributeDefinition, value: unknown): unknown {
+  const hasValue = definition.subAttributes?.some((sub) => sub.name === 'value')
+  return definition.type === 'complex' && !definition.multiValued && hasValue && typeof value === 'string' ? { value } : value
+}

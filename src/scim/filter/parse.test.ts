@@ -106,6 +106,9 @@ describe('parseFilter: grammar details', () => {
     ['(externalId eq abc)', cmp('externalId', 'eq', 'abc')],
     ['  userName\teq\n"x"  ', cmp('userName', 'eq', 'x')],
     ['not a pr', not(pr('a'))],
+    // Entra: a value path with a sub-attribute comparison after it
+    ['emails[type eq "work"].value eq "a@x"', valuePath('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'a@x')))],
+    ['emails[type eq "work"].value pr and active eq true', and(valuePath('emails', and(cmp('type', 'eq', 'work'), pr('value'))), cmp('active', 'eq', true))],
   ]
   test.each(rows)('%s', (text, expected) => {
     expect(parseFilter(text)).toEqual(expected)
@@ -119,6 +122,7 @@ describe('parseFilter: malformed input is an invalidFilter', () => {
     ['userName', /Expected an operator after "userName" but the filter ended/],
     ['userName eq', /Expected a value after "eq"/],
     ['userName xx "a"', /Unknown operator "xx" at position 10/],
+    ['emails[type eq "work"].value', /Expected an operator after ".value"/],
     ['userName eq "a" junk', /Unexpected "junk" at position 17/],
     ['userName eq "a" and', /Expected an attribute path/],
     ['and userName pr', /Expected an attribute path, "not" or "\(" but found "and" at position 1/],
@@ -129,7 +133,6 @@ describe('parseFilter: malformed input is an invalidFilter', () => {
     ['emails type eq "work"]', /Unknown operator "type"/],
     ['emails[type eq "work"]]', /Unexpected "\]"/],
     ['emails[type[value eq "x"] pr]', /cannot be nested/],
-    ['emails[type eq "work"].value eq "x"', /Unexpected "\.value"/],
     ['userName eq "abc', /Unterminated string starting at position 13/],
     ['userName eq "a\\qb"', /not a JSON string/],
     ['userName eq "a\\', /Unterminated string/],

@@ -80,8 +80,14 @@ class FilterParser {
 
     const token = this.peek()
     if (token?.kind === '[') return this.parseValuePath(path, token)
+    return this.parseOperation(path, pathToken.text)
+  }
+
+  /** `pr`, or a comparison operator and its value, after the path `path` (written as `written`). */
+  private parseOperation(path: AttributePath, written: string): Filter {
+    const token = this.peek()
     if (token?.kind !== 'word') {
-      throw this.error(`Expected an operator after "${pathToken.text}" but ${token ? `found ${describe(token)}` : 'the filter ended'}`, token)
+      throw this.error(`Expected an operator after "${written}" but ${token ? `found ${describe(token)}` : 'the filter ended'}`, token)
     }
     const operator = token.text.toLowerCase()
     this.index++
@@ -97,7 +103,22 @@ class FilterParser {
     const filter = this.nested(() => this.parseOr())
     this.insideValuePath = false
     this.expect(']', `to close the "[" at position ${open.position + 1}`)
+    const next = this.peek()
+    if (next?.kind === 'word' && next.text.startsWith('.')) return this.parseValuePathComparison(path, filter)
     return { kind: 'valuePath', path, filter }
+  }
+
+  /**
+   * `emails[type eq "work"].value eq "a@x"`: not RFC 7644 filter grammar (it is
+   * PATCH path syntax), but Entra sends it. It means an element matching the
+   * bracket filter whose sub-attribute compares true.
+   */
+  private parseValuePathComparison(path: AttributePath, filter: Filter): Filter {
+    const subToken = this.next() as Extract<Token, { kind: 'word' }>
+    const subAttribute = subToken.text.slice(1)
+    if (!/^[A-Za-z$][\w$-]*$/.test(subAttribute)) throw this.error(`Invalid sub-attribute "${subToken.text}"`, subToken)
+    const comparison = this.parseOperation({ attribute: subAttribute }, subToken.text)
+    return { kind: 'valuePath', path, filter: { kind: 'and', left: filter, right: comparison } }
   }
 
   /** A JSON literal, or (leniently) an unquoted word, which is a string unless it is a number, true, false or null. */

@@ -4,7 +4,7 @@
  * evaluator, PATCH and the store's SQL translator.
  */
 import { ScimError, type ScimType } from '../errors'
-import { attribute, findAttribute } from '../schemas'
+import { attribute, findAttribute, LEGACY_SCHEMA_ALIASES } from '../schemas'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from '../schemas'
 import type { AttributePath } from './ast'
 import { formatAttributePath } from './attribute-path'
@@ -87,11 +87,12 @@ export function resolveAttributePath(
   throw fail(`Unknown attribute "${path.attribute}"`)
 }
 
-/** The core schema or an extension of `resourceType` whose URN is `urn` (ignoring case). */
+/** The core schema or an extension of `resourceType` whose URN is `urn` (ignoring case; legacy URNs too). */
 export function findSchema(urn: string, resourceType: ResourceTypeDefinition): SchemaDefinition | undefined {
   const lower = urn.toLowerCase()
   if (lower === resourceType.schema.id.toLowerCase() || lower === LEGACY_CORE_SCHEMA) return resourceType.schema
-  return resourceType.extensions.find((e) => e.schema.id.toLowerCase() === lower)?.schema
+  const current = (LEGACY_SCHEMA_ALIASES[lower] ?? lower).toLowerCase()
+  return resourceType.extensions.find((e) => e.schema.id.toLowerCase() === current)?.schema
 }
 
 /** A sub-attribute of a complex attribute by case-insensitive name. */

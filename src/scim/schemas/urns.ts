@@ -11,3 +11,12 @@ export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 export const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
+
+/**
+ * Pre-RFC URNs some clients still send (OneLogin has been logged sending
+ * both), read as the schemas they became.
+ */
+export const LEGACY_SCHEMA_ALIASES: Readonly<Record<string, string>> = {
+  'urn:scim:schemas:core:2.0': USER_SCHEMA,
+  'urn:scim:schemas:extension:enterprise:2.0': ENTERPRISE_USER_SCHEMA,
+}

@@ -38,9 +38,9 @@ export class ResourceService {
 
   /** PUT (RFC 7644 §3.5.1): the body replaces every client-writable attribute. */
   replace({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null): StoredResource {
-    const write = toWrite(body, resourceType)
     const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
       checkIfMatch(ifMatch, current.version)
+      const write = toWrite(isActivationOnly(body) ? { ...patchable(current), ...(body as ScimObject) } : body, resourceType)
       checkImmutable(current.data, write.data, resourceType)
       return sameContent(current, write) ? null : write
     })
@@ -63,6 +63,18 @@ export class ResourceService {
     const deleted = this.store.delete(instance, kindOf(resourceType), id ?? '', (current) => checkIfMatch(ifMatch, current.version))
     if (!deleted) notFound(resourceType, id)
   }
+}
+
+/**
+ * A PUT whose whole body is `{"active": false}` (and perhaps `schemas`):
+ * Saviynt's templates enable and disable that way. As a replacement it would
+ * be a 400 (no userName); read as "set active", it keeps its meaning. Any
+ * other PUT without userName is still refused, as RFC 7644 §3.5.1 requires.
+ */
+function isActivationOnly(body: unknown): boolean {
+  if (!isObject(body)) return false
+  const keys = Object.keys(body).map((key) => key.toLowerCase()).filter((key) => key !== 'schemas')
+  return keys.length === 1 && keys[0] === 'active'
 }
 
 function kindOf(resourceType: ResourceTypeDefinition): ResourceKind {
