@@ -6,11 +6,13 @@
 import { Elysia } from 'elysia'
 import type { HttpDeps } from './deps'
 import { renderError } from './errors'
+import { bulkModule } from './modules/bulk'
 import { discoveryModule } from './modules/discovery'
 import { groupsModule } from './modules/groups'
 import { healthModule } from './modules/health'
 import { searchModule } from './modules/search'
 import { usersModule } from './modules/users'
+import { negotiateContentType } from './content-type'
 import { normalizeRequestPath } from './normalize-path'
 import { requestInfo } from './request-info'
 
@@ -21,6 +23,7 @@ export function createHttpApp(deps: HttpDeps) {
     .use(discoveryModule(deps))
     .use(usersModule(deps))
     .use(groupsModule(deps))
+    .use(bulkModule(deps))
     .use(searchModule(deps))
 }
 
@@ -33,7 +36,7 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
     const request = normalizeRequestPath(original)
     let status = 500
     try {
-      const response = await app.handle(request)
+      const response = negotiateContentType(request, await app.handle(request))
       status = response.status
       return response
     } finally {

@@ -2,31 +2,37 @@
  * @module The discovery documents (RFC 7644 §4, RFC 7643 §5–§7): what this
  * server supports, stated exactly.
  */
+import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_SIZE } from './bulk'
 import { MAX_PAGE_SIZE } from './list'
+import { DEFAULT_PAGE_SIZE } from './list-request'
 import { builtInSchemas } from './schemas/instance'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schemas/urns'
 
-const DOCUMENTATION = 'https://github.com/scimify/scimify#readme'
-
 export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
-    documentationUri: DOCUMENTATION,
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: BULK_MAX_PAYLOAD_SIZE },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
-    sort: { supported: false },
+    sort: { supported: true },
     etag: { supported: true },
+    // RFC 9865 §4: index paging by default, cursors on request; cursors never expire.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: DEFAULT_PAGE_SIZE,
+      maxPageSize: MAX_PAGE_SIZE,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
         name: 'Bearer token',
         description: 'An API key of this instance, created with `scimify keys create`, sent as "Authorization: Bearer <key>".',
         specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
-        documentationUri: DOCUMENTATION,
-        primary: true,
+            primary: true,
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },

@@ -11,6 +11,8 @@ export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 export const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest'
+export const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest'
+export const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse'
 
 /**
  * Pre-RFC URNs some clients still send (OneLogin has been logged sending

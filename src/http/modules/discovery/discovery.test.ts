@@ -7,9 +7,11 @@ describe('discovery endpoints', () => {
     const spc = (await client(alpha).get('/ServiceProviderConfig')).body
     expect(spc.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'])
     expect(spc.patch.supported).toBe(true)
-    expect(spc.bulk.supported).toBe(false)
+    expect(spc.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: 1048576 })
     expect(spc.etag.supported).toBe(true)
     expect(spc.filter).toEqual({ supported: true, maxResults: 1000 })
+    expect(spc.sort.supported).toBe(true)
+    expect(spc.pagination).toEqual({ cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 1000 })
     expect(spc.authenticationSchemes[0].type).toBe('oauthbearertoken')
   })
 
