@@ -12,6 +12,8 @@ import { isObject } from './resource'
 import { SEARCH_REQUEST } from './schemas/urns'
 
 export const DEFAULT_PAGE_SIZE = 100
+/** Larger start indexes are read as this one: past any real list, and still a 32-bit integer for SQL. */
+const MAX_START_INDEX = 2 ** 31 - 1
 
 export type Paging = { kind: 'index'; startIndex: number; count: number } | { kind: 'cursor'; cursor: string; count: number }
 
@@ -71,7 +73,7 @@ function buildListRequest(raw: RawParameters): ListRequest {
   const paging: Paging =
     cursor !== undefined
       ? { kind: 'cursor', cursor, count }
-      : { kind: 'index', startIndex: Math.max(1, optionalInteger(raw.startIndex, 'startIndex') ?? 1), count }
+      : { kind: 'index', startIndex: Math.min(MAX_START_INDEX, Math.max(1, optionalInteger(raw.startIndex, 'startIndex') ?? 1)), count }
   return {
     filter: filter !== undefined && filter.trim() !== '' ? parseFilter(filter) : undefined,
     sort: sortBy !== undefined && sortBy.trim() !== '' ? { path: parseSortPath(sortBy), descending: sortOrder === 'descending' } : undefined,

@@ -5,7 +5,10 @@
  * Attributes with their own column (userName, displayName, externalId,
  * active, id, meta dates) and emails.value (resource_values) are index
  * lookups; other attributes are read from the JSON document. Strings are
- * compared lower-cased unless the schema says caseExact.
+ * compared case-insensitively unless the schema says caseExact: against
+ * `data_lc`, a copy of the document with every string lower-cased by
+ * JavaScript (SQLite's lower() folds ASCII only). And/or chains become
+ * balanced trees, so a long chain stays within SQLite's expression depth.
  */
 import { ScimError } from '../scim/errors'
 import type { AttributePath, CompareOperator, Filter, FilterValue } from '../scim/filter/ast'
@@ -21,9 +24,49 @@ export interface SqlCondition {
 /** How one attribute is read in SQL: an expression and how to compare it. */
 export interface Operand {
   expression: string
-  /** 'text' lower-cases both sides unless caseExact; 'boolean'/'number'/'date' compare typed values. */
+  /** 'text' compares folded (lower-cased) text unless caseExact; 'boolean'/'number'/'date' compare typed values. */
   kind: 'text' | 'boolean' | 'number' | 'date'
   caseExact: boolean
+}
+
+/**
+ * Reads a value from the document: `folded` picks the lower-cased copy. Text
+ * that is not caseExact is always read folded.
+ */
+export type ValueReader = (folded: boolean) => string
+
+/** Reads `path` from the resource's document (`r.data`) or its folded copy (`r.data_lc`). */
+export function documentReader(path: string): ValueReader {
+  return (folded) => `json_extract(${folded ? 'r.data_lc' : 'r.data'}, '${path}')`
+}
+
+/**
+ * The elements of a multi-valued attribute at `path`, as `e` (exact) and `l`
+ * (folded) side by side, for EXISTS/ORDER BY subqueries.
+ */
+export function elementsSource(path: string, multiValued: boolean): string {
+  return multiValued
+    ? `json_each(r.data, '${path}') e JOIN json_each(r.data_lc, '${path}') l ON l.key = e.key`
+    : `(SELECT json_extract(r.data, '${path}') AS value) e, (SELECT json_extract(r.data_lc, '${path}') AS value) l`
+}
+
+/** Reads a sub-attribute (or the value itself) of the current element. */
+export function elementReader(subAttribute: string | undefined): ValueReader {
+  return (folded) => (subAttribute ? `json_extract(${folded ? 'l' : 'e'}.value, '$.${quote(subAttribute)}')` : `${folded ? 'l' : 'e'}.value`)
+}
+
+/** `a OR b OR c …` as a balanced tree: depth log2(n) instead of n. */
+function chain(kind: 'and' | 'or', parts: SqlCondition[]): SqlCondition {
+  if (parts.length === 1) return parts[0]!
+  const middle = Math.ceil(parts.length / 2)
+  const left = chain(kind, parts.slice(0, middle))
+  const right = chain(kind, parts.slice(middle))
+  return { sql: `(${left.sql} ${kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] }
+}
+
+/** The operands of a run of the same and/or, e.g. `a or b or c` → [a, b, c]. */
+function flatten(filter: Filter, kind: 'and' | 'or'): Filter[] {
+  return filter.kind === kind ? [...flatten(filter.left, kind), ...flatten(filter.right, kind)] : [filter]
 }
 
 /**
@@ -32,7 +75,7 @@ export interface Operand {
  * `unknownMatchesNothing` (a search across resource types) a false condition.
  */
 export function filterToSql(filter: Filter, resourceType: ResourceTypeDefinition, unknownMatchesNothing = false): SqlCondition {
-  return new Translator(resourceType, unknownMatchesNothing).translate(filter, 'r')
+  return new Translator(resourceType, unknownMatchesNothing).translate(filter)
 }
 
 class Translator {
@@ -45,16 +88,13 @@ class Translator {
     this.type = resourceType.id as ResourceKind
   }
 
-  translate(filter: Filter, alias: string): SqlCondition {
+  translate(filter: Filter): SqlCondition {
     switch (filter.kind) {
       case 'and':
-      case 'or': {
-        const left = this.translate(filter.left, alias)
-        const right = this.translate(filter.right, alias)
-        return { sql: `(${left.sql} ${filter.kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] }
-      }
+      case 'or':
+        return chain(filter.kind, flatten(filter, filter.kind).map((part) => this.translate(part)))
       case 'not': {
-        const inner = this.translate(filter.filter, alias)
+        const inner = this.translate(filter.filter)
         return { sql: `(NOT coalesce(${inner.sql}, 0))`, params: inner.params }
       }
       case 'present':
@@ -80,8 +120,7 @@ class Translator {
         throw ScimError.of('invalidFilter', `'${attribute.name}' has no sub-attributes to filter on`)
       }
       const inner = new ElementTranslator(attribute).translate(filter.filter)
-      const source = attribute.multiValued ? `json_each(r.data, '${jsonPath}')` : `(SELECT json_extract(r.data, '${jsonPath}') AS value)`
-      return { sql: `EXISTS (SELECT 1 FROM ${source} e WHERE ${inner.sql})`, params: inner.params }
+      return { sql: `EXISTS (SELECT 1 FROM ${elementsSource(jsonPath, attribute.multiValued)} WHERE ${inner.sql})`, params: inner.params }
     }
 
     if (attribute.multiValued) {
@@ -93,15 +132,12 @@ class Translator {
           params: [String(filter.value).toLowerCase()],
         }
       }
-      const element = target ? `json_extract(e.value, '$.${quote(target.name)}')` : 'e.value'
-      const inner = this.onOperand(filter, operandFor(element, target ?? attribute))
-      return { sql: `EXISTS (SELECT 1 FROM json_each(r.data, '${jsonPath}') e WHERE ${inner.sql})`, params: inner.params }
+      const inner = this.onOperand(filter, operandFor(elementReader(attribute.type === 'complex' ? target?.name : undefined), target ?? attribute))
+      return { sql: `EXISTS (SELECT 1 FROM ${elementsSource(jsonPath, true)} WHERE ${inner.sql})`, params: inner.params }
     }
 
-    if (subAttribute) {
-      return this.onOperand(filter, operandFor(`json_extract(r.data, '${jsonPath}.${quote(subAttribute.name)}')`, subAttribute))
-    }
-    return this.onOperand(filter, columnOperand(this.type, attribute) ?? operandFor(`json_extract(r.data, '${jsonPath}')`, attribute))
+    if (subAttribute) return this.onOperand(filter, operandFor(documentReader(`${jsonPath}.${quote(subAttribute.name)}`), subAttribute))
+    return this.onOperand(filter, columnOperand(this.type, attribute) ?? operandFor(documentReader(jsonPath), attribute))
   }
 
   private resolve(path: AttributePath): ResolvedAttributePath | undefined {
@@ -140,18 +176,15 @@ class Translator {
   }
 }
 
-/** Translates the inner filter of `attr[...]`, whose paths are sub-attributes of one element `e`. */
+/** Translates the inner filter of `attr[...]`, whose paths are sub-attributes of one element (`e`, folded `l`). */
 class ElementTranslator {
   constructor(private readonly parent: AttributeDefinition) {}
 
   translate(filter: Filter): SqlCondition {
     switch (filter.kind) {
       case 'and':
-      case 'or': {
-        const left = this.translate(filter.left)
-        const right = this.translate(filter.right)
-        return { sql: `(${left.sql} ${filter.kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] }
-      }
+      case 'or':
+        return chain(filter.kind, flatten(filter, filter.kind).map((part) => this.translate(part)))
       case 'not': {
         const inner = this.translate(filter.filter)
         return { sql: `(NOT coalesce(${inner.sql}, 0))`, params: inner.params }
@@ -163,7 +196,7 @@ class ElementTranslator {
         const name = filter.path.subAttribute ?? filter.path.attribute
         const sub = (this.parent.subAttributes ?? []).find((s) => s.name.toLowerCase() === name.toLowerCase())
         if (!sub || filter.path.subAttribute) throw ScimError.of('invalidFilter', `'${this.parent.name}' has no sub-attribute '${name}'`)
-        const operand = operandFor(`json_extract(e.value, '$.${quote(sub.name)}')`, sub)
+        const operand = operandFor(elementReader(sub.name), sub)
         if (filter.kind === 'present') return { sql: `(${operand.expression} IS NOT NULL)`, params: [] }
         return compare(operand, filter.op, filter.value)
       }
@@ -173,6 +206,7 @@ class ElementTranslator {
 
 /** The attributes that have an indexed column of their own. */
 export function columnOperand(type: ResourceKind, attribute: AttributeDefinition): Operand | undefined {
+  // The _key columns hold text lower-cased by JavaScript, like data_lc.
   if (type === 'User' && attribute.name === 'userName') return { expression: 'r.user_name_key', kind: 'text', caseExact: false }
   if (attribute.name === 'displayName' && !attribute.caseExact) return { expression: 'r.display_key', kind: 'text', caseExact: false }
   if (attribute.name === 'active') return { expression: 'r.active', kind: 'boolean', caseExact: true }
@@ -196,19 +230,20 @@ export function commonOperand(name: string): Operand {
   }
 }
 
-export function operandFor(expression: string, attribute: AttributeDefinition): Operand {
+/** The operand for an attribute read by `read`: folded text unless caseExact, typed values otherwise. */
+export function operandFor(read: ValueReader, attribute: AttributeDefinition): Operand {
   switch (attribute.type) {
     case 'boolean':
-      return { expression, kind: 'boolean', caseExact: true }
+      return { expression: read(false), kind: 'boolean', caseExact: true }
     case 'integer':
     case 'decimal':
-      return { expression, kind: 'number', caseExact: true }
+      return { expression: read(false), kind: 'number', caseExact: true }
     case 'dateTime':
-      return { expression, kind: 'date', caseExact: true }
+      return { expression: read(false), kind: 'date', caseExact: true }
     case 'complex':
       throw ScimError.of('invalidFilter', `'${attribute.name}' is complex: filter on one of its sub-attributes`)
     default:
-      return { expression, kind: 'text', caseExact: attribute.caseExact }
+      return { expression: read(!attribute.caseExact), kind: 'text', caseExact: attribute.caseExact }
   }
 }
 
@@ -256,12 +291,11 @@ function compare(operand: Operand, op: CompareOperator, value: FilterValue): Sql
       return { sql: `julianday(${operand.expression}) ${sqlOperator(op)} julianday(?)`, params: [new Date(instant).toISOString()] }
     }
     case 'text': {
+      // A case-insensitive operand is already folded text; fold the value the same way.
       const text = operand.caseExact ? String(value) : String(value).toLowerCase()
-      // Columns ending in _key already hold lower-cased text; comparing them bare keeps the index usable.
-      const expression = operand.caseExact || operand.expression.endsWith('_key') ? operand.expression : `lower(${operand.expression})`
       // Every string contains, starts and ends with "": substr() would get that wrong for ew.
-      if (text === '' && (op === 'co' || op === 'sw' || op === 'ew')) return { sql: `(${expression} IS NOT NULL)`, params: [] }
-      return bind(op, expression, text)
+      if (text === '' && (op === 'co' || op === 'sw' || op === 'ew')) return { sql: `(${operand.expression} IS NOT NULL)`, params: [] }
+      return bind(op, operand.expression, text)
     }
   }
 }

@@ -1,14 +1,14 @@
 /**
  * @module Translates `sortBy` (RFC 7644 §3.4.2.3) into an ORDER BY
  * expression on `resources r`. Strings sort case-insensitively unless the
- * schema says caseExact; a multi-valued attribute sorts by its primary (else
+ * schema says caseExact (folded by JavaScript, as in filters); a multi-valued attribute sorts by its primary (else
  * first) value; resources without a value come last in ascending order.
  */
 import { ScimError } from '../scim/errors'
 import type { AttributePath } from '../scim/filter/ast'
 import { resolveAttributePath } from '../scim/filter/resolve'
 import type { ResourceTypeDefinition } from '../scim/schemas/types'
-import { columnOperand, commonOperand, operandFor, quote, type Operand } from './filter-sql'
+import { columnOperand, commonOperand, documentReader, elementReader, elementsSource, operandFor, quote } from './filter-sql'
 import type { ResourceKind } from './types'
 
 export interface SortOrder {
@@ -26,22 +26,17 @@ export function sortToSql(sort: SortOrder, resourceType: ResourceTypeDefinition)
 
 function sortExpression(path: AttributePath, resourceType: ResourceTypeDefinition): string {
   const resolved = resolveAttributePath(path, resourceType, 'invalidValue')
-  if ('common' in resolved) return comparable(commonOperand(resolved.common))
+  if ('common' in resolved) return commonOperand(resolved.common).expression
   const { schema, attribute, subAttribute } = resolved
   const base = schema.id === resourceType.schema.id ? `$.${quote(attribute.name)}` : `$.${quote(schema.id)}.${quote(attribute.name)}`
   if (attribute.multiValued) {
     const target = subAttribute ?? attribute.subAttributes?.find((s) => s.name === 'value')
     if (attribute.type === 'complex' && !target) throw ScimError.of('invalidValue', `Cannot sort by "${attribute.name}"`)
-    const element = target && attribute.type === 'complex' ? `json_extract(e.value, '$.${quote(target.name)}')` : 'e.value'
+    const operand = operandFor(elementReader(attribute.type === 'complex' ? target?.name : undefined), target ?? attribute)
     const primaryFirst = attribute.type === 'complex' ? "json_extract(e.value, '$.primary') = 1 DESC, " : ''
-    const operand = operandFor(element, target ?? attribute)
-    return `(SELECT ${comparable(operand)} FROM json_each(r.data, '${base}') e ORDER BY ${primaryFirst}e.key LIMIT 1)`
+    return `(SELECT ${operand.expression} FROM ${elementsSource(base, true)} ORDER BY ${primaryFirst}e.key LIMIT 1)`
   }
-  if (subAttribute) return comparable(operandFor(`json_extract(r.data, '${base}.${quote(subAttribute.name)}')`, subAttribute))
+  if (subAttribute) return operandFor(documentReader(`${base}.${quote(subAttribute.name)}`), subAttribute).expression
   if (attribute.type === 'complex') throw ScimError.of('invalidValue', `Cannot sort by "${attribute.name}": name one of its sub-attributes`)
-  return comparable(columnOperand(resourceType.id as ResourceKind, attribute) ?? operandFor(`json_extract(r.data, '${base}')`, attribute))
-}
-
-function comparable(operand: Operand): string {
-  return operand.kind === 'text' && !operand.caseExact && !operand.expression.endsWith('_key') ? `lower(${operand.expression})` : operand.expression
+  return (columnOperand(resourceType.id as ResourceKind, attribute) ?? operandFor(documentReader(base), attribute)).expression
 }
