@@ -8,7 +8,9 @@ import { ScimError } from '../scim/errors'
 import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
+import { foldStrings } from './fold'
 import { sortToSql } from './sort-sql'
+import { SyncStore } from './sync'
 import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
 
 interface ResourceRow {
@@ -40,6 +42,11 @@ function indexedColumns(type: ResourceKind, data: ScimObject) {
   }
 }
 
+/** The document as stored, and its case-folded copy for case-insensitive SQL. */
+function documents(data: ScimObject) {
+  return { data: JSON.stringify(data), data_lc: JSON.stringify(foldStrings(data)) }
+}
+
 function emailValues(data: ScimObject): string[] {
   if (!Array.isArray(data.emails)) return []
   const values = data.emails.map((email) => (email as ScimObject).value).filter((v): v is string => typeof v === 'string')
@@ -49,7 +56,11 @@ function emailValues(data: ScimObject): string[] {
 export class ResourceStore {
   private readonly statements: ReturnType<typeof prepare>
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Told of every effective write, inside its transaction, so the sync engine never misses one. */
+    private readonly sync = new SyncStore(db),
+  ) {
     this.statements = prepare(db)
   }
 
@@ -63,13 +74,14 @@ export class ResourceStore {
         type,
         id,
         ...indexedColumns(type, write.data),
-        data: JSON.stringify(write.data),
+        ...documents(write.data),
         version: 1,
         created: timestamp,
         last_modified: timestamp,
       }) as { seq: number }
       this.writeValues(row.seq, write.data)
       if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
+      this.sync.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
     })()
   }
@@ -101,7 +113,7 @@ export class ResourceStore {
       this.statements.update.run({
         seq: row.seq,
         ...indexedColumns(type, next.data),
-        data: JSON.stringify(next.data),
+        ...documents(next.data),
         last_modified: now.toISOString(),
       })
       this.statements.deleteValues.run({ seq: row.seq })
@@ -110,6 +122,7 @@ export class ResourceStore {
         this.statements.deleteMembers.run({ seq: row.seq })
         this.writeMembers(instance, row.seq, next.members)
       }
+      this.sync.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
     })()
   }
@@ -120,14 +133,18 @@ export class ResourceStore {
    */
   delete(instance: string, type: ResourceKind, id: string, check?: (current: StoredResource) => void): boolean {
     return this.db.transaction(() => {
-      if (check) {
-        const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
-        if (!row) return false
-        check(this.hydrate(row))
-      }
-      return this.statements.delete.run({ instance, type, id }).changes > 0
+      const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
+      if (!row) return false
+      check?.(this.hydrate(row))
+      // Its memberships go with it: the groups that held it change too.
+      const parents = this.links(this.statements.selectGroups, row.seq)
+      this.statements.delete.run({ instance, type, id })
+      this.sync.markDirty({ instance, type, id })
+      for (const group of parents) this.sync.markDirty({ instance, type: 'Group', id: group.value })
+      return true
     })()
   }
+
 
   /**
    * One page of an instance's resources of one type. Without sortBy the order
@@ -237,12 +254,12 @@ export class ResourceStore {
 function prepare(db: Database) {
   return {
     insert: db.prepare(`
-      INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, version, created, last_modified)
-      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $version, $created, $last_modified)
+      INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, data_lc, version, created, last_modified)
+      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $data_lc, $version, $created, $last_modified)
       RETURNING seq`),
     update: db.prepare(`
       UPDATE resources SET user_name_key = $user_name_key, display_key = $display_key, external_id = $external_id,
-        active = $active, data = $data, version = version + 1, last_modified = $last_modified
+        active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified
       WHERE seq = $seq`),
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare('SELECT * FROM resources WHERE instance = $instance AND id = $id AND type = $type'),

@@ -6,6 +6,8 @@
 import type { Database } from 'bun:sqlite'
 import { initial } from './001-initial'
 import { memberDisplay } from './002-member-display'
+import { sync } from './003-sync'
+import { foldedData } from './004-folded-data'
 
 export interface Migration {
   version: number
@@ -13,7 +15,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')

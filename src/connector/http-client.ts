@@ -1,0 +1,55 @@
+/**
+ * @module The HTTP client the engine gives connectors: every request has a
+ * timeout, and answers that mean "later" (429, 503 and other 5xx, timeouts,
+ * refused connections) become RetryableError, carrying the app's
+ * `retry-after` or rate-limit reset time. Other answers are returned as they are.
+ */
+import { RetryableError } from './errors'
+
+export interface HttpClient {
+  fetch(url: string, init?: RequestInit): Promise<Response>
+}
+
+export interface HttpClientOptions {
+  timeoutMs?: number
+  userAgent?: string
+  now?: () => number
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const timeoutMs = options.timeoutMs ?? 10_000
+  const now = options.now ?? Date.now
+  return {
+    async fetch(url, init = {}) {
+      const headers = new Headers(init.headers)
+      if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent ?? 'scimify')
+      let response: Response
+      try {
+        response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+      } catch (error) {
+        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message
+        throw new RetryableError(`${init.method ?? 'GET'} ${new URL(url).origin}: ${reason}`, { cause: error })
+      }
+      if (response.status === 429 || response.status >= 500) {
+        await response.body?.cancel()
+        throw new RetryableError(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}`, {
+          retryAfterMs: retryAfterMs(response.headers, now()),
+        })
+      }
+      return response
+    },
+  }
+}
+
+/** `retry-after` (seconds or an HTTP date), else `x-ratelimit-reset` (epoch seconds) when nothing remains. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000
+    const date = Date.parse(retryAfter)
+    if (!Number.isNaN(date)) return Math.max(0, date - now)
+  }
+  const reset = headers.get('x-ratelimit-reset')
+  if (reset && headers.get('x-ratelimit-remaining') === '0' && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now)
+  return undefined
+}

@@ -1,0 +1,239 @@
+/**
+ * @module The sync engine's state in SQLite: the queue of dirty resources,
+ * links to downstream objects, the journal of unconfirmed operations.
+ * Writes of the SCIM layer call `markDirty` inside their own transaction, so
+ * an acknowledged change is never forgotten by the engine.
+ */
+import type { Database } from 'bun:sqlite'
+import type { DownstreamLink, SyncOperation } from '../connector/types'
+import type { ResourceKind } from './types'
+
+export interface ResourceKey {
+  instance: string
+  type: ResourceKind
+  id: string
+}
+
+export interface QueueEntry extends ResourceKey {
+  generation: number
+  dueAt: number
+  attempts: number
+  lastError: string | null
+}
+
+export type LinkStatus = 'synced' | 'pending' | 'failed'
+
+export interface SyncLink extends ResourceKey {
+  downstream?: DownstreamLink
+  /** The state last applied downstream, as the planner sees it. */
+  applied?: AppliedState
+  status: LinkStatus
+  lastError: string | null
+  syncedAt: string | null
+}
+
+/** What the planner compares desired state with: a summary of what the app was last told. */
+export interface AppliedState {
+  /** A hash or copy of the attributes last sent. */
+  attributes?: unknown
+  active?: boolean
+  /** Groups: the member ids last added downstream. */
+  members?: string[]
+}
+
+export interface JournalEntry {
+  operation: SyncOperation
+  /** The applied state once this operation succeeds. */
+  appliedAfter: AppliedState | null
+}
+
+interface QueueRow {
+  instance: string
+  resource_type: ResourceKind
+  resource_id: string
+  generation: number
+  due_at: number
+  attempts: number
+  last_error: string | null
+}
+
+interface LinkRow {
+  instance: string
+  resource_type: ResourceKind
+  resource_id: string
+  downstream_id: string | null
+  downstream: string | null
+  applied: string | null
+  status: LinkStatus
+  last_error: string | null
+  synced_at: string | null
+}
+
+const keyParams = (key: ResourceKey) => ({ instance: key.instance, type: key.type, id: key.id })
+
+export class SyncStore {
+  private readonly statements: ReturnType<typeof prepare>
+
+  constructor(private readonly db: Database) {
+    this.statements = prepare(db)
+  }
+
+  /** Marks a resource as needing reconciliation, now. Call inside the write's own transaction. */
+  markDirty(key: ResourceKey, now = Date.now()): void {
+    this.statements.enqueue.run({ ...keyParams(key), now })
+  }
+
+  /** Queue entries due by `now`, oldest first. */
+  due(now: number, limit: number): QueueEntry[] {
+    return (this.statements.due.all({ now, limit }) as QueueRow[]).map(toQueueEntry)
+  }
+
+  queueEntry(key: ResourceKey): QueueEntry | undefined {
+    const row = this.statements.queueEntry.get(keyParams(key)) as QueueRow | null
+    return row ? toQueueEntry(row) : undefined
+  }
+
+  /** The reconcile of `generation` succeeded: drop the entry unless a newer write came in meanwhile. */
+  complete(key: ResourceKey, generation: number): boolean {
+    return this.statements.complete.run({ ...keyParams(key), generation }).changes > 0
+  }
+
+  /** The reconcile failed (or must wait): try again at `dueAt`. */
+  reschedule(key: ResourceKey, dueAt: number, error: string | null, countAttempt: boolean): void {
+    this.statements.reschedule.run({ ...keyParams(key), due: dueAt, error, increment: countAttempt ? 1 : 0 })
+  }
+
+  /** Makes every entry of an instance (or one resource) due now, with a fresh attempt count. */
+  retryNow(instance: string, id?: string, now = Date.now()): number {
+    return this.statements.retryNow.run({ instance, id: id ?? null, now }).changes
+  }
+
+  queueLength(instance?: string): number {
+    return (this.statements.queueLength.get({ instance: instance ?? null }) as { n: number }).n
+  }
+
+  link(key: ResourceKey): SyncLink | undefined {
+    const row = this.statements.link.get(keyParams(key)) as LinkRow | null
+    return row ? toLink(row) : undefined
+  }
+
+  links(instance: string, type?: ResourceKind): SyncLink[] {
+    return (this.statements.links.all({ instance, type: type ?? null }) as LinkRow[]).map(toLink)
+  }
+
+  saveLink(link: SyncLink): void {
+    this.statements.saveLink.run({
+      ...keyParams(link),
+      downstreamId: link.downstream?.id ?? null,
+      downstream: link.downstream?.data ? JSON.stringify(link.downstream.data) : null,
+      applied: link.applied ? JSON.stringify(link.applied) : null,
+      status: link.status,
+      error: link.lastError,
+      syncedAt: link.syncedAt,
+    })
+  }
+
+  deleteLink(key: ResourceKey): void {
+    this.statements.deleteLink.run(keyParams(key))
+  }
+
+  /** Unconfirmed operations of a resource, in the order they must run. */
+  journal(key: ResourceKey): JournalEntry[] {
+    return (this.statements.journal.all(keyParams(key)) as { operation: string; applied_after: string | null }[]).map((row) => ({
+      operation: JSON.parse(row.operation),
+      appliedAfter: row.applied_after ? JSON.parse(row.applied_after) : null,
+    }))
+  }
+
+  /** Records planned operations before any runs, so a crash replays them as they were. */
+  recordJournal(key: ResourceKey, entries: JournalEntry[]): void {
+    this.db.transaction(() => {
+      entries.forEach((entry, seq) => {
+        this.statements.insertJournal.run({
+          ...keyParams(key),
+          opId: entry.operation.id,
+          seq,
+          operation: JSON.stringify(entry.operation),
+          appliedAfter: entry.appliedAfter ? JSON.stringify(entry.appliedAfter) : null,
+        })
+      })
+    })()
+  }
+
+  /** One operation succeeded: forget it and keep the link it produced, atomically. */
+  confirmOperation(operationId: string, link: SyncLink | null, key: ResourceKey): void {
+    this.db.transaction(() => {
+      this.statements.deleteJournal.run({ opId: operationId })
+      if (link) this.saveLink(link)
+      else this.deleteLink(key)
+    })()
+  }
+
+  /** Counts per instance for `scimify status`. */
+  counts(instance: string): { pending: number; failed: number } {
+    const row = this.statements.counts.get({ instance }) as { pending: number; failed: number }
+    return { pending: row.pending ?? 0, failed: row.failed ?? 0 }
+  }
+}
+
+function toQueueEntry(row: QueueRow): QueueEntry {
+  return {
+    instance: row.instance,
+    type: row.resource_type,
+    id: row.resource_id,
+    generation: row.generation,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+    lastError: row.last_error,
+  }
+}
+
+function toLink(row: LinkRow): SyncLink {
+  const link: SyncLink = {
+    instance: row.instance,
+    type: row.resource_type,
+    id: row.resource_id,
+    status: row.status,
+    lastError: row.last_error,
+    syncedAt: row.synced_at,
+  }
+  if (row.downstream_id !== null) {
+    link.downstream = { id: row.downstream_id, ...(row.downstream ? { data: JSON.parse(row.downstream) } : {}) }
+  }
+  if (row.applied) link.applied = JSON.parse(row.applied)
+  return link
+}
+
+function prepare(db: Database) {
+  const key = 'instance = $instance AND resource_type = $type AND resource_id = $id'
+  return {
+    enqueue: db.prepare(`
+      INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)
+      VALUES ($instance, $type, $id, 1, $now, 0)
+      ON CONFLICT DO UPDATE SET generation = generation + 1, due_at = min(due_at, $now)`),
+    due: db.prepare('SELECT * FROM sync_queue WHERE due_at <= $now ORDER BY due_at LIMIT $limit'),
+    queueEntry: db.prepare(`SELECT * FROM sync_queue WHERE ${key}`),
+    complete: db.prepare(`DELETE FROM sync_queue WHERE ${key} AND generation = $generation`),
+    reschedule: db.prepare(`
+      UPDATE sync_queue SET due_at = $due, last_error = $error, attempts = attempts + $increment WHERE ${key}`),
+    retryNow: db.prepare(`
+      UPDATE sync_queue SET due_at = $now, attempts = 0 WHERE instance = $instance AND ($id IS NULL OR resource_id = $id)`),
+    queueLength: db.prepare('SELECT count(*) AS n FROM sync_queue WHERE $instance IS NULL OR instance = $instance'),
+    link: db.prepare(`SELECT * FROM sync_links WHERE ${key}`),
+    links: db.prepare('SELECT * FROM sync_links WHERE instance = $instance AND ($type IS NULL OR resource_type = $type)'),
+    saveLink: db.prepare(`
+      INSERT INTO sync_links (instance, resource_type, resource_id, downstream_id, downstream, applied, status, last_error, synced_at)
+      VALUES ($instance, $type, $id, $downstreamId, $downstream, $applied, $status, $error, $syncedAt)
+      ON CONFLICT DO UPDATE SET downstream_id = excluded.downstream_id, downstream = excluded.downstream,
+        applied = excluded.applied, status = excluded.status, last_error = excluded.last_error, synced_at = excluded.synced_at`),
+    deleteLink: db.prepare(`DELETE FROM sync_links WHERE ${key}`),
+    journal: db.prepare(`SELECT operation, applied_after FROM sync_operations WHERE ${key} ORDER BY seq`),
+    insertJournal: db.prepare(`
+      INSERT INTO sync_operations (id, instance, resource_type, resource_id, seq, operation, applied_after)
+      VALUES ($opId, $instance, $type, $id, $seq, $operation, $appliedAfter)`),
+    deleteJournal: db.prepare('DELETE FROM sync_operations WHERE id = $opId'),
+    counts: db.prepare(`
+      SELECT (SELECT count(*) FROM sync_queue WHERE instance = $instance) AS pending,
+             (SELECT count(*) FROM sync_links WHERE instance = $instance AND status = 'failed') AS failed`),
+  }
+}
