@@ -1,6 +1,7 @@
 /**
  * @module Wires the parts into one app: store, keyring of the config in
- * force, HTTP. Nothing here listens or reads files; `serve` does that.
+ * force, HTTP, sync engine. Nothing here listens, reads files or starts the
+ * engine; `serve` does that.
  *
  * @example
  *   const app = createApp(config, { databasePath: ':memory:' })
@@ -16,7 +17,12 @@ import type { InstanceSchemas } from './scim/schemas/instance'
 import { createFetchHandler, createHttpApp } from './http/server'
 import { createLogger, type Logger } from './log'
 import { openDatabase } from './store/db'
+import { AuditLog } from './store/audit'
 import { ResourceStore } from './store/resources'
+import { SyncStore } from './store/sync'
+import type { BackoffPolicy } from './sync/backoff'
+import { SyncEngine } from './sync/engine'
+import { instanceRuntimes } from './sync/runtime'
 
 export interface AppOptions {
   /** Where the database is; `:memory:` for tests. */
@@ -24,6 +30,8 @@ export interface AppOptions {
   logger?: Logger
   /** The connectors config `type`s refer to; the built-in list by default. */
   registry?: ConnectorRegistry
+  /** Retry timing of the sync engine (tests shorten it). */
+  syncBackoff?: BackoffPolicy
 }
 
 export interface App {
@@ -33,17 +41,26 @@ export interface App {
   applyConfig(config: Config): void
   config(): Config
   readonly store: ResourceStore
-  close(): void
+  /** The sync engine; `serve` starts it, tests run it with `runDue()`. */
+  readonly sync: SyncEngine
+  readonly syncState: SyncStore
+  readonly audit: AuditLog
+  /** Stops the sync engine at a safe point and closes the database. */
+  close(): Promise<void>
 }
 
 export function createApp(initialConfig: Config, options: AppOptions): App {
   const logger = options.logger ?? createLogger()
   const db: Database = openDatabase(options.databasePath)
-  const store = new ResourceStore(db)
+  const syncState = new SyncStore(db)
+  const store = new ResourceStore(db, syncState)
+  const audit = new AuditLog(db)
   const registry = options.registry ?? new ConnectorRegistry(connectors)
   let config = initialConfig
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
+  let runtimes = instanceRuntimes(config, registry)
+  const sync = new SyncEngine({ resources: store, sync: syncState, audit, logger, instances: () => runtimes, backoff: options.syncBackoff })
 
   const deps = {
     store,
@@ -60,10 +77,15 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       config = next
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
+      runtimes = instanceRuntimes(next, registry)
     },
     config: () => config,
     store,
-    close() {
+    sync,
+    syncState,
+    audit,
+    async close() {
+      await sync.stop()
       db.close()
     },
   }

@@ -55,7 +55,7 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   try {
     server = Bun.serve({ hostname: address.hostname, port: address.port, fetch: app.handle })
   } catch (error) {
-    app.close()
+    await app.close()
     return fail(ctx, `cannot listen on ${listen}: ${(error as Error).message}`)
   }
 
@@ -78,10 +78,12 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
     },
   })
 
+  app.sync.start()
   await untilStopSignal(logger)
   watcher.stop()
   await server.stop()
-  app.close()
+  // Waits for downstream operations in flight, then closes the database.
+  await app.close()
 }
 
 /**

@@ -16,7 +16,7 @@ describe('DEFAULT_CONFIG_YAML', () => {
       config: {
         server: { listen: '127.0.0.1:8080', database: './scimify.db' },
         instances: [
-          { id: 'demo', name: 'Demo directory', enabled: true, connector: { type: 'directory', settings: {} }, keys: [], extensions: [] },
+          { id: 'demo', name: 'Demo directory', enabled: true, mode: 'users_and_groups', connector: { type: 'directory', settings: {} }, keys: [], extensions: [] },
         ],
       },
     })

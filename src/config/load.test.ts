@@ -40,6 +40,7 @@ describe('parseConfig', () => {
             id: 'demo',
             name: 'Demo directory',
             enabled: true,
+            mode: 'users_and_groups',
             connector: { type: 'directory', settings: {} },
             keys: [],
             extensions: [

@@ -78,6 +78,8 @@ export const instanceSchema = v.strictObject({
   ),
   name: v.optional(v.string()),
   enabled: v.optional(v.boolean(), true),
+  /** What goes downstream: the IdP's writes are always stored and answered. */
+  mode: v.optional(v.picklist(['users_and_groups', 'users_only', 'groups_only'], 'must be users_and_groups, users_only or groups_only'), 'users_and_groups'),
   connector: connectorBlockSchema,
   keys: v.optional(v.nullable(v.array(apiKeySchema)), []),
   extensions: v.optional(v.array(customExtensionSchema), []),

@@ -18,6 +18,12 @@ export interface ConnectorCapabilities {
   groups: boolean
   /** The connector can read the app's existing users and groups (import, drift). */
   import: boolean
+  /**
+   * Removing a user downstream also drops its group memberships there (as
+   * GitHub does with org members and teams): the engine then removes and
+   * restores memberships along with deactivation and reactivation.
+   */
+  membershipsFollowUsers?: boolean
 }
 
 /** A SCIM resource as stored: what the IdP wants, as its JSON representation. */

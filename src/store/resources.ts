@@ -188,6 +188,12 @@ export class ResourceStore {
     return result
   }
 
+  /** The ids of the groups that have this user or group as a direct member. */
+  parentGroupIds(instance: string, id: string): string[] {
+    const row = this.statements.selectSeqById.get({ instance, id }) as { seq: number } | null
+    return row ? this.links(this.statements.selectGroups, row.seq).map((group) => group.value) : []
+  }
+
   /** True when a write to the database succeeds (for /healthz). */
   isWritable(): boolean {
     try {

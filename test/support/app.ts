@@ -18,6 +18,7 @@ export function testInstanceConfig(id: string, key = generateApiKey(), extra: Pa
     id,
     name: `Test ${id}`,
     enabled: true,
+    mode: 'users_and_groups',
     connector: { type: 'directory', settings: {} },
     keys: [{ id: key.id, name: 'test', hash: key.hash, created: new Date().toISOString() }],
     extensions: [],

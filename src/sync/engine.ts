@@ -1,0 +1,252 @@
+/**
+ * @module The sync engine: takes dirty resources from the durable queue and
+ * makes the downstream app match them, one resource at a time, level-triggered
+ * as a Kubernetes controller is.
+ *
+ * For each key: replay the journal of operations planned earlier and not yet
+ * confirmed (same ids, same payloads), then plan against the current desired
+ * state, record the plan, run it, and plan again until nothing is left to do.
+ * The queue entry is removed only when a plan came out empty at a generation
+ * no later write has bumped. A failure reschedules the key with backoff; the
+ * other keys keep flowing.
+ *
+ * @example
+ *   const engine = new SyncEngine({ resources, sync, audit, logger, instances: () => runtimes })
+ *   engine.start()
+ *   await engine.stop()
+ */
+import { RetryableError } from '../connector/errors'
+import type { Connector, OperationResult, ScimResourceJson, SyncOperation } from '../connector/types'
+import type { Logger } from '../log'
+import { renderResource } from '../scim/representation'
+import type { AuditLog } from '../store/audit'
+import type { ResourceStore } from '../store/resources'
+import type { JournalEntry, QueueEntry, ResourceKey, SyncLink, SyncStore } from '../store/sync'
+import type { ResourceKind, StoredResource } from '../store/types'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
+import { plan, type Desired, type EffectiveCapabilities, type MemberView } from './plan'
+
+/** What the engine needs to know of an instance of the config in force. */
+export interface InstanceRuntime {
+  id: string
+  /** Absent for a store-only instance: nothing goes downstream. */
+  connector?: Connector
+  capabilities: EffectiveCapabilities
+  /** For the resources' meta.location and $ref in operation payloads. */
+  baseUrl: string
+}
+
+export interface SyncEngineDeps {
+  resources: ResourceStore
+  sync: SyncStore
+  audit: AuditLog
+  logger: Logger
+  instances: () => ReadonlyMap<string, InstanceRuntime>
+  backoff?: BackoffPolicy
+  /** How many keys are reconciled at once. */
+  concurrency?: number
+  /** How often the queue is polled, in ms. */
+  pollMs?: number
+  now?: () => number
+  random?: () => number
+}
+
+/** Plan-run rounds per reconcile before the key is put back for later (a connector that never converges). */
+const MAX_ROUNDS = 5
+
+export class SyncEngine {
+  private readonly inFlight = new Map<string, Promise<void>>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private stopping = false
+  private readonly now: () => number
+  private readonly random: () => number
+  private readonly backoff: BackoffPolicy
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.now = deps.now ?? Date.now
+    this.random = deps.random ?? Math.random
+    this.backoff = deps.backoff ?? DEFAULT_BACKOFF
+  }
+
+  start(): void {
+    this.stopping = false
+    const loop = () => {
+      if (this.stopping) return
+      this.tick()
+      this.timer = setTimeout(loop, this.deps.pollMs ?? 250)
+    }
+    loop()
+  }
+
+  /** Stops taking work and waits for the reconciles in flight: a safe point for shutdown. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    clearTimeout(this.timer)
+    await Promise.allSettled([...this.inFlight.values()])
+  }
+
+  /**
+   * Reconciles everything due now (optionally of one instance) until nothing
+   * due is left; for `scimify sync` and tests. Returns how many reconciles ran.
+   */
+  async runDue(instance?: string): Promise<number> {
+    let runs = 0
+    for (;;) {
+      const due = this.deps.sync.due(this.now(), 1000).filter((entry) => !instance || entry.instance === instance)
+      const fresh = due.filter((entry) => !this.inFlight.has(keyString(entry)))
+      if (fresh.length === 0 && this.inFlight.size === 0) return runs
+      for (const entry of fresh) {
+        runs++
+        this.launch(entry)
+      }
+      await Promise.race(this.inFlight.values())
+    }
+  }
+
+  private tick(): void {
+    const capacity = (this.deps.concurrency ?? 4) - this.inFlight.size
+    if (capacity <= 0) return
+    let due: QueueEntry[]
+    try {
+      due = this.deps.sync.due(this.now(), capacity + this.inFlight.size)
+    } catch (error) {
+      this.deps.logger.error('sync queue unreadable', { error: (error as Error).message })
+      return
+    }
+    for (const entry of due) {
+      if (this.inFlight.size >= (this.deps.concurrency ?? 4)) break
+      if (!this.inFlight.has(keyString(entry))) this.launch(entry)
+    }
+  }
+
+  private launch(entry: QueueEntry): void {
+    const id = keyString(entry)
+    const run = this.reconcile(entry)
+      .catch((error) => this.deps.logger.error('reconcile crashed', { key: id, error: (error as Error).stack ?? String(error) }))
+      .finally(() => this.inFlight.delete(id))
+    this.inFlight.set(id, run)
+  }
+
+  private async reconcile(entry: QueueEntry): Promise<void> {
+    const { sync } = this.deps
+    const runtime = this.deps.instances().get(entry.instance)
+    if (!runtime) {
+      // The instance left the config: keep its changes for when it comes back.
+      sync.reschedule(entry, this.now() + 60 * 60 * 1000, 'the instance is not in the config', false)
+      return
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const generation = sync.queueEntry(entry)?.generation ?? entry.generation
+      let journal = sync.journal(entry)
+      if (journal.length === 0) {
+        journal = this.plan(entry, runtime)
+        if (journal.length === 0) {
+          this.markSynced(entry)
+          sync.complete(entry, generation)
+          return
+        }
+        sync.recordJournal(entry, journal)
+      }
+      if (!(await this.execute(entry, runtime, journal))) return
+    }
+    sync.reschedule(entry, this.now() + this.backoff.baseMs, 'still changing after several rounds', false)
+  }
+
+  private plan(key: ResourceKey, runtime: InstanceRuntime): JournalEntry[] {
+    const stored = this.deps.resources.get(key.instance, key.type, key.id)
+    return plan({
+      type: key.type,
+      id: key.id,
+      desired: stored && desiredOf(stored, runtime.baseUrl),
+      link: this.deps.sync.link(key),
+      capabilities: runtime.capabilities,
+      member: (memberId) => this.memberView(key.instance, stored, memberId, runtime.baseUrl),
+      newId: () => crypto.randomUUID(),
+      time: new Date(this.now()).toISOString(),
+    })
+  }
+
+  private memberView(instance: string, group: StoredResource | undefined, memberId: string, baseUrl: string): MemberView {
+    const type: ResourceKind = group?.members?.find((m) => m.value === memberId)?.type ?? 'User'
+    const stored = this.deps.resources.get(instance, type, memberId)
+    return {
+      resource: stored && (renderResource(stored, baseUrl) as ScimResourceJson),
+      link: this.deps.sync.link({ instance, type, id: memberId }),
+    }
+  }
+
+  /** Runs journal entries in order; false when one failed (the key is rescheduled). */
+  private async execute(key: QueueEntry, runtime: InstanceRuntime, journal: JournalEntry[]): Promise<boolean> {
+    const { sync, audit } = this.deps
+    for (const entry of journal) {
+      const operation = entry.operation
+      const link = sync.link(key) ?? { ...key, status: 'pending', lastError: null, syncedAt: null }
+      let result: OperationResult
+      try {
+        if (!runtime.connector) throw new Error(`the ${runtime.id} connector cannot apply ${operation.type}`)
+        result = await runtime.connector.apply(operation)
+      } catch (error) {
+        this.fail(key, link, operation, error)
+        return false
+      }
+      const downstream = result.link === undefined ? link.downstream : (result.link ?? undefined)
+      const next: SyncLink | null =
+        entry.appliedAfter === null
+          ? null
+          : { ...link, downstream, applied: entry.appliedAfter, status: 'pending', lastError: null, syncedAt: new Date(this.now()).toISOString() }
+      sync.confirmOperation(operation.id, next, key)
+      audit.record({ instance: key.instance, actor: 'sync', action: operation.type, target: key.id, result: 'ok' })
+      this.afterOperation(key, operation)
+    }
+    return true
+  }
+
+  /** When a resource appears, leaves or returns downstream, the groups holding it plan their members again. */
+  private afterOperation(key: ResourceKey, operation: SyncOperation): void {
+    const affectsParents = ['user.created', 'user.reactivated', 'user.deactivated', 'group.created'].includes(operation.type)
+    if (!affectsParents) return
+    for (const groupId of this.deps.resources.parentGroupIds(key.instance, key.id)) {
+      this.deps.sync.markDirty({ instance: key.instance, type: 'Group', id: groupId }, this.now())
+    }
+  }
+
+  private fail(key: QueueEntry, link: SyncLink, operation: SyncOperation, error: unknown): void {
+    const attempts = (this.deps.sync.queueEntry(key)?.attempts ?? key.attempts) + 1
+    const message = error instanceof Error ? error.message : String(error)
+    const retryAfter = error instanceof RetryableError ? error.retryAfterMs : undefined
+    const delay = backoffDelay(attempts - 1, this.backoff, retryAfter, this.random())
+    const failed = attempts >= this.backoff.failedAfter
+    this.deps.sync.saveLink({ ...link, status: failed ? 'failed' : 'pending', lastError: message })
+    this.deps.sync.reschedule(key, this.now() + delay, message, true)
+    this.deps.audit.record({ instance: key.instance, actor: 'sync', action: operation.type, target: key.id, result: `error: ${message}` })
+    this.deps.logger.warn('downstream operation failed', {
+      instance: key.instance,
+      operation: operation.type,
+      resource: key.id,
+      attempt: attempts,
+      retry_in_ms: Math.round(delay),
+      error: message,
+    })
+  }
+
+  private markSynced(key: ResourceKey): void {
+    const link = this.deps.sync.link(key)
+    if (!link) return
+    if (link.applied === undefined && !this.deps.resources.get(key.instance, key.type, key.id)) return this.deps.sync.deleteLink(key)
+    if (link.status !== 'synced' || link.lastError !== null) {
+      this.deps.sync.saveLink({ ...link, status: 'synced', lastError: null, syncedAt: new Date(this.now()).toISOString() })
+    }
+  }
+}
+
+/** The desired state of a stored resource, as the planner and the connector see it. */
+export function desiredOf(stored: StoredResource, baseUrl: string): Desired {
+  const resource = renderResource(stored, baseUrl) as ScimResourceJson
+  if (stored.type === 'Group') return { type: 'Group', resource, memberIds: (stored.members ?? []).map((m) => m.value) }
+  // RFC 7643 §4.1.1: without `active`, a user is not deactivated.
+  return { type: 'User', resource, active: stored.data.active !== false }
+}
+
+function keyString(key: ResourceKey): string {
+  return `${key.instance}\u0000${key.type}\u0000${key.id}`
+}

@@ -1,0 +1,33 @@
+/**
+ * @module Builds each instance's sync runtime from the config: its connector
+ * (started with an HTTP client) and what it may do downstream, the
+ * connector's capabilities narrowed by the instance's `mode`.
+ */
+import type { Config, InstanceConfig } from '../config/schema'
+import { createHttpClient } from '../connector/http-client'
+import type { ConnectorRegistry } from '../connector/registry'
+import type { InstanceRuntime } from './engine'
+
+export function instanceRuntimes(config: Config, registry: ConnectorRegistry): Map<string, InstanceRuntime> {
+  const origin = config.server.public_url?.replace(/\/+$/, '') ?? `http://${config.server.listen}`
+  return new Map(config.instances.filter((i) => i.enabled).map((instance) => [instance.id, runtimeOf(instance, registry, origin)]))
+}
+
+function runtimeOf(instance: InstanceConfig, registry: ConnectorRegistry, origin: string): InstanceRuntime {
+  const definition = registry.get(instance.connector.type)
+  const connector = definition?.create?.(instance.connector.settings, {
+    http: createHttpClient({ timeoutMs: 10_000, userAgent: `scimify (${instance.id})` }),
+    instance: instance.id,
+  })
+  const capabilities = definition?.capabilities ?? { users: false, groups: false, import: false }
+  return {
+    id: instance.id,
+    connector,
+    capabilities: {
+      users: Boolean(connector) && capabilities.users && instance.mode !== 'groups_only',
+      groups: Boolean(connector) && capabilities.groups && instance.mode !== 'users_only',
+      membershipsFollowUsers: capabilities.membershipsFollowUsers,
+    },
+    baseUrl: `${origin}/scim/v2/${encodeURIComponent(instance.id)}`,
+  }
+}
