@@ -14,9 +14,9 @@ describe('DEFAULT_CONFIG_YAML', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        server: { listen: '127.0.0.1:8080', database: './scimify.db' },
+        server: { audit_retention: '90d', listen: '127.0.0.1:8080', database: './scimify.db' },
         instances: [
-          { id: 'demo', name: 'Demo directory', enabled: true, mode: 'users_and_groups', connector: { type: 'directory', settings: {} }, keys: [], extensions: [] },
+          { id: 'demo', name: 'Demo directory', enabled: true, mode: 'users_and_groups', sync: { full_interval: '6h', drift: 'repair', prune_unmanaged: false, import_match: 'email' }, connector: { type: 'directory', settings: {} }, keys: [], extensions: [] },
         ],
       },
     })

@@ -34,13 +34,14 @@ describe('parseConfig', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        server: { listen: '127.0.0.1:8080', database: './data/scimify.db' },
+        server: { audit_retention: '90d', listen: '127.0.0.1:8080', database: './data/scimify.db' },
         instances: [
           {
             id: 'demo',
             name: 'Demo directory',
             enabled: true,
             mode: 'users_and_groups',
+            sync: { full_interval: '6h', drift: 'repair', prune_unmanaged: false, import_match: 'email' },
             connector: { type: 'directory', settings: {} },
             keys: [],
             extensions: [
@@ -87,7 +88,7 @@ describe('parseConfig', () => {
 `
     const result = parseConfig(text, registry)
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'))
-    expect(result.config.server).toEqual({ listen: '127.0.0.1:8080', database: './scimify.db' })
+    expect(result.config.server).toEqual({ audit_retention: '90d', listen: '127.0.0.1:8080', database: './scimify.db' })
     expect(result.config.instances.map((instance) => [instance.id, instance.enabled, instance.keys])).toEqual([
       ['a', true, []],
       ['b', true, []],

@@ -67,6 +67,25 @@ export const customExtensionSchema = v.strictObject({
   ),
 })
 
+const duration = v.pipe(
+  v.string(),
+  v.regex(/^\d+[smhdw]$/, 'must be a whole number and a unit (s, m, h, d, w), e.g. "6h"; "0s" turns it off'),
+)
+
+/** How the engine compares and repairs an instance's downstream state. */
+export const syncSettingsSchema = v.strictObject({
+  /** How often the full reconcile (drift check) runs. */
+  full_interval: v.optional(duration, '6h'),
+  /** What a full reconcile does about drift: report it, or repair what scimify manages. */
+  drift: v.optional(v.picklist(['report', 'repair'], 'must be report or repair'), 'repair'),
+  /** Also remove downstream users and groups that match nothing in scimify. */
+  prune_unmanaged: v.optional(v.boolean(), false),
+  /** What `scimify import` matches downstream users on. */
+  import_match: v.optional(v.picklist(['email', 'userName'], 'must be email or userName'), 'email'),
+})
+
+export type SyncSettings = v.InferOutput<typeof syncSettingsSchema>
+
 export const connectorBlockSchema = v.looseObject({
   type: v.pipe(v.string(), v.nonEmpty('must name a connector')),
 })
@@ -80,12 +99,18 @@ export const instanceSchema = v.strictObject({
   enabled: v.optional(v.boolean(), true),
   /** What goes downstream: the IdP's writes are always stored and answered. */
   mode: v.optional(v.picklist(['users_and_groups', 'users_only', 'groups_only'], 'must be users_and_groups, users_only or groups_only'), 'users_and_groups'),
+  sync: v.optional(syncSettingsSchema, {}),
   connector: connectorBlockSchema,
   keys: v.optional(v.nullable(v.array(apiKeySchema)), []),
   extensions: v.optional(v.array(customExtensionSchema), []),
 })
 
 export const serverSchema = v.strictObject({
+  /** How long the audit log keeps entries. */
+  audit_retention: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+[smhdw]$/, 'must be a whole number and a unit (s, m, h, d, w), e.g. "90d"')),
+    '90d',
+  ),
   listen: v.optional(v.pipe(v.string(), v.check((listen) => parseListenAddress(listen) !== undefined, 'must be "host:port", e.g. "127.0.0.1:8080"')), '127.0.0.1:8080'),
   public_url: v.optional(v.pipe(v.string(), v.url('must be an absolute URL, e.g. "https://scim.example.com"'))),
   database: v.optional(v.pipe(v.string(), v.nonEmpty()), './scimify.db'),

@@ -36,7 +36,7 @@ function setup() {
   const fake = fakeApp()
   const key = generateApiKey()
   const config: Config = {
-    server: { listen: '127.0.0.1:0', database: ':memory:' },
+    server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d' },
     instances: [testInstanceConfig('alpha', key, { connector: { type: 'fake', settings: {} } })],
   }
   const app = createApp(config, {

@@ -19,7 +19,7 @@ function run(input: Partial<PlanInput> & Pick<PlanInput, 'desired' | 'type'>) {
   let n = 0
   return plan({ id: input.type === 'User' ? 'u1' : 'g1', link: undefined, capabilities: ALL, newId: () => `op${++n}`, time: 't', ...input })
 }
-const types = (entries: ReturnType<typeof run>) => entries.map((e) => e.operation.type)
+const types = (entries: ReturnType<typeof run>): string[] => entries.map((e) => e.operation.type)
 
 describe('planning users', () => {
   // What the app was last told about a user in this state.

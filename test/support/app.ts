@@ -19,6 +19,7 @@ export function testInstanceConfig(id: string, key = generateApiKey(), extra: Pa
     name: `Test ${id}`,
     enabled: true,
     mode: 'users_and_groups',
+    sync: { full_interval: '6h', drift: 'repair', prune_unmanaged: false, import_match: 'email' },
     connector: { type: 'directory', settings: {} },
     keys: [{ id: key.id, name: 'test', hash: key.hash, created: new Date().toISOString() }],
     extensions: [],
@@ -31,7 +32,7 @@ export function testApp(alphaSettings: Partial<InstanceConfig> = {}) {
   const keyA = generateApiKey()
   const keyB = generateApiKey()
   const config: Config = {
-    server: { listen: '127.0.0.1:0', database: ':memory:' },
+    server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d' },
     instances: [testInstanceConfig('alpha', keyA, alphaSettings), testInstanceConfig('beta', keyB)],
   }
   const logger = memoryLogger()
