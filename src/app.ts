@@ -68,6 +68,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     schemas: (instance: string) => schemas.get(instance)!,
     publicUrl: () => config.server.public_url,
     logger,
+    audit,
   }
   const handle = createFetchHandler(createHttpApp(deps), deps)
 

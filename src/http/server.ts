@@ -14,7 +14,7 @@ import { searchModule } from './modules/search'
 import { usersModule } from './modules/users'
 import { negotiateContentType } from './content-type'
 import { normalizeRequestPath } from './normalize-path'
-import { requestInfo } from './request-info'
+import { requestInfo, type RequestInfo } from './request-info'
 
 export function createHttpApp(deps: HttpDeps) {
   return new Elysia({ strictPath: false })
@@ -29,26 +29,44 @@ export function createHttpApp(deps: HttpDeps) {
 
 export type HttpApp = ReturnType<typeof createHttpApp>
 
-/** The fetch handler for Bun.serve: the app plus one access-log line per request. */
+/** The fetch handler for Bun.serve: the app, one access-log line per request, an audit entry per SCIM write. */
 export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
   return async function handleRequest(original: Request): Promise<Response> {
     const started = performance.now()
     const request = normalizeRequestPath(original)
     let status = 500
+    let location: string | null = null
     try {
       const response = negotiateContentType(request, await app.handle(request))
       status = response.status
+      location = response.headers.get('location')
       return response
     } finally {
       const info = requestInfo(request)
+      const path = new URL(request.url).pathname
       deps.logger.info('request', {
         method: request.method,
-        path: new URL(request.url).pathname,
+        path,
         status,
         duration_ms: Math.round((performance.now() - started) * 10) / 10,
         instance: info.instance,
         key_id: info.keyId,
       })
+      if (info.instance && info.keyId && MUTATIONS.has(request.method)) auditMutation(deps, request.method, path, status, info, location)
     }
+  }
+}
+
+const MUTATIONS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** One audit entry per SCIM write: who (key id), what (method and endpoint), which resource, the status. */
+function auditMutation(deps: HttpDeps, method: string, path: string, status: number, info: RequestInfo, location: string | null) {
+  // /scim/v2/<instance>/<endpoint>[/<id>]
+  const [, , , , endpoint, id] = path.split('/')
+  const target = id ?? location?.split('/').at(-1)
+  try {
+    deps.audit?.record({ instance: info.instance!, actor: `key:${info.keyId}`, action: `${method} /${endpoint ?? ''}`, target, result: String(status) })
+  } catch (error) {
+    deps.logger.error('audit log write failed', { error: (error as Error).message })
   }
 }

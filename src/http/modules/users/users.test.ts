@@ -199,3 +199,23 @@ describe('/Users', () => {
     expect((await scim.post('/Users', newUser('ann'))).status).toBe(201)
   })
 })
+
+describe('audit log', () => {
+  test('every SCIM write is recorded with the key id, what, which resource and the result', async () => {
+    const { app, client, alpha } = testApp()
+    const scim = client(alpha)
+    const { id } = (await scim.post('/Users', newUser('ann'))).body
+    await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x' }] })
+    await scim.post('/Users', newUser('ANN'))
+    await scim.get(`/Users/${id}`)
+    await scim.delete(`/Users/${id}`)
+    const entries = app.audit.list('alpha', new Date(0)).map(({ actor, action, target, result }) => ({ actor, action, target, result }))
+    const actor = `key:${alpha.keyId}`
+    expect(entries).toEqual([
+      { actor, action: 'POST /Users', target: id, result: '201' },
+      { actor, action: 'PATCH /Users', target: id, result: '204' },
+      { actor, action: 'POST /Users', target: undefined, result: '409' },
+      { actor, action: 'DELETE /Users', target: id, result: '204' },
+    ])
+  })
+})
