@@ -20,6 +20,7 @@ import { openDatabase } from './store/db'
 import { AuditLog } from './store/audit'
 import { ResourceStore } from './store/resources'
 import { SyncStore } from './store/sync'
+import { SyncRuns } from './store/sync-runs'
 import type { BackoffPolicy } from './sync/backoff'
 import { SyncEngine } from './sync/engine'
 import { instanceRuntimes } from './sync/runtime'
@@ -45,6 +46,7 @@ export interface App {
   readonly sync: SyncEngine
   readonly syncState: SyncStore
   readonly audit: AuditLog
+  readonly syncRuns: SyncRuns
   /** Stops the sync engine at a safe point and closes the database. */
   close(): Promise<void>
 }
@@ -55,12 +57,13 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   const syncState = new SyncStore(db)
   const store = new ResourceStore(db, syncState)
   const audit = new AuditLog(db)
+  const runs = new SyncRuns(db)
   const registry = options.registry ?? new ConnectorRegistry(connectors)
   let config = initialConfig
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
   let runtimes = instanceRuntimes(config, registry)
-  const sync = new SyncEngine({ resources: store, sync: syncState, audit, logger, instances: () => runtimes, backoff: options.syncBackoff })
+  const sync = new SyncEngine({ resources: store, sync: syncState, runs, audit, logger, instances: () => runtimes, backoff: options.syncBackoff })
 
   const deps = {
     store,
@@ -85,6 +88,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     sync,
     syncState,
     audit,
+    syncRuns: runs,
     async close() {
       await sync.stop()
       db.close()

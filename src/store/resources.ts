@@ -188,6 +188,23 @@ export class ResourceStore {
     return result
   }
 
+  /** How many users and groups an instance has, for `scimify status`. */
+  countByType(instance: string): { users: number; groups: number } {
+    const rows = this.statements.countByType.all({ instance }) as { type: ResourceKind; n: number }[]
+    const of = (type: ResourceKind) => rows.find((row) => row.type === type)?.n ?? 0
+    return { users: of('User'), groups: of('Group') }
+  }
+
+  /** The type and id of every resource of an instance, in creation order: `scimify sync --full --dry-run`. */
+  keys(instance: string): { type: ResourceKind; id: string }[] {
+    return this.statements.selectKeys.all({ instance }) as { type: ResourceKind; id: string }[]
+  }
+
+  /** Runs `work` in one transaction (nested ones become savepoints), e.g. a write here and a link in SyncStore. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)()
+  }
+
   /** The ids of the groups that have this user or group as a direct member. */
   parentGroupIds(instance: string, id: string): string[] {
     const row = this.statements.selectSeqById.get({ instance, id }) as { seq: number } | null
@@ -270,6 +287,8 @@ function prepare(db: Database) {
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare('SELECT * FROM resources WHERE instance = $instance AND id = $id AND type = $type'),
     selectBySeq: db.prepare('SELECT * FROM resources WHERE seq = $seq'),
+    countByType: db.prepare('SELECT type, count(*) AS n FROM resources WHERE instance = $instance GROUP BY type'),
+    selectKeys: db.prepare('SELECT type, id FROM resources WHERE instance = $instance ORDER BY seq'),
     selectSeqById: db.prepare('SELECT seq FROM resources WHERE instance = $instance AND id = $id'),
     selectByUserName: db.prepare(
       "SELECT seq FROM resources WHERE instance = $instance AND type = 'User' AND user_name_key = $key",

@@ -169,6 +169,29 @@ export class SyncStore {
     })()
   }
 
+  /** Every queue entry of an instance (due or not), oldest first; for `scimify users` and `sync --dry-run`. */
+  queueEntries(instance: string): QueueEntry[] {
+    return (this.statements.queueEntries.all({ instance }) as QueueRow[]).map(toQueueEntry)
+  }
+
+  /**
+   * Marks every resource of an instance dirty (and every link whose resource
+   * is gone), so the next reconcile compares all of them: `scimify sync --full`.
+   * Returns how many keys were marked.
+   */
+  markAllDirty(instance: string, now = Date.now()): number {
+    return this.statements.enqueueAll.run({ instance, now }).changes
+  }
+
+  /**
+   * The latest error of an instance, for `scimify status`: from its queue
+   * entries and failed links. No error carries a time of its own, so "latest"
+   * is the entry scheduled to run last (a queue entry before a link without one).
+   */
+  lastError(instance: string): string | null {
+    return (this.statements.lastError.get({ instance }) as { last_error: string } | null)?.last_error ?? null
+  }
+
   /** Counts per instance for `scimify status`. */
   counts(instance: string): { pending: number; failed: number } {
     const row = this.statements.counts.get({ instance }) as { pending: number; failed: number }
@@ -232,6 +255,19 @@ function prepare(db: Database) {
       INSERT INTO sync_operations (id, instance, resource_type, resource_id, seq, operation, applied_after)
       VALUES ($opId, $instance, $type, $id, $seq, $operation, $appliedAfter)`),
     deleteJournal: db.prepare('DELETE FROM sync_operations WHERE id = $opId'),
+    queueEntries: db.prepare('SELECT * FROM sync_queue WHERE instance = $instance ORDER BY due_at, resource_type DESC, resource_id'),
+    enqueueAll: db.prepare(`
+      INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)
+      SELECT instance, type, id, 1, $now, 0 FROM resources WHERE instance = $instance
+      UNION
+      SELECT instance, resource_type, resource_id, 1, $now, 0 FROM sync_links WHERE instance = $instance
+      ON CONFLICT DO UPDATE SET generation = generation + 1, due_at = min(due_at, $now)`),
+    lastError: db.prepare(`
+      SELECT last_error FROM (
+        SELECT last_error, due_at AS at FROM sync_queue WHERE instance = $instance AND last_error IS NOT NULL
+        UNION ALL
+        SELECT last_error, NULL AS at FROM sync_links WHERE instance = $instance AND status = 'failed' AND last_error IS NOT NULL
+      ) ORDER BY at IS NULL, at DESC LIMIT 1`),
     counts: db.prepare(`
       SELECT (SELECT count(*) FROM sync_queue WHERE instance = $instance) AS pending,
              (SELECT count(*) FROM sync_links WHERE instance = $instance AND status = 'failed') AS failed`),

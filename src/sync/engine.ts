@@ -23,7 +23,10 @@ import type { AuditLog } from '../store/audit'
 import type { ResourceStore } from '../store/resources'
 import type { JournalEntry, QueueEntry, ResourceKey, SyncLink, SyncStore } from '../store/sync'
 import type { ResourceKind, StoredResource } from '../store/types'
+import type { SyncSettings } from '../config/schema'
+import type { SyncRuns } from '../store/sync-runs'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff'
+import { reconcileFull, type DriftReport } from './drift'
 import { plan, type Desired, type EffectiveCapabilities, type MemberView } from './plan'
 
 /** What the engine needs to know of an instance of the config in force. */
@@ -34,11 +37,15 @@ export interface InstanceRuntime {
   capabilities: EffectiveCapabilities
   /** For the resources' meta.location and $ref in operation payloads. */
   baseUrl: string
+  settings: SyncSettings
+  /** How often the full reconcile runs; 0: never by itself. */
+  fullIntervalMs: number
 }
 
 export interface SyncEngineDeps {
   resources: ResourceStore
   sync: SyncStore
+  runs: SyncRuns
   audit: AuditLog
   logger: Logger
   instances: () => ReadonlyMap<string, InstanceRuntime>
@@ -56,6 +63,8 @@ const MAX_ROUNDS = 5
 
 export class SyncEngine {
   private readonly inFlight = new Map<string, Promise<void>>()
+  private fullReconcile: Promise<unknown> | undefined
+  private lastFullCheck = 0
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopping = false
   private readonly now: () => number
@@ -73,6 +82,7 @@ export class SyncEngine {
     const loop = () => {
       if (this.stopping) return
       this.tick()
+      this.maybeReconcileFull()
       this.timer = setTimeout(loop, this.deps.pollMs ?? 250)
     }
     loop()
@@ -82,7 +92,42 @@ export class SyncEngine {
   async stop(): Promise<void> {
     this.stopping = true
     clearTimeout(this.timer)
-    await Promise.allSettled([...this.inFlight.values()])
+    await Promise.allSettled([...this.inFlight.values(), this.fullReconcile])
+  }
+
+  /**
+   * The full reconcile of one instance: every resource is compared again, and
+   * the app is listed for drift (reported or repaired per the instance's policy).
+   */
+  async reconcileFull(instance: string): Promise<DriftReport> {
+    const runtime = this.deps.instances().get(instance)
+    if (!runtime) throw new Error(`unknown or disabled instance "${instance}"`)
+    const report = await reconcileFull({
+      instance,
+      connector: runtime.connector,
+      settings: runtime.settings,
+      sync: this.deps.sync,
+      markAllDirty: () => this.deps.sync.markAllDirty(instance, this.now()),
+      logger: this.deps.logger,
+      now: () => new Date(this.now()),
+    })
+    this.deps.runs.record(instance, new Date(this.now()), report)
+    return report
+  }
+
+  /** Starts the full reconcile of an instance whose interval has passed (one at a time, checked twice a minute). */
+  private maybeReconcileFull(): void {
+    if (this.fullReconcile || this.now() - this.lastFullCheck < 30_000) return
+    this.lastFullCheck = this.now()
+    for (const runtime of this.deps.instances().values()) {
+      if (!runtime.connector || runtime.fullIntervalMs <= 0) continue
+      const last = this.deps.runs.last(runtime.id)
+      if (last && this.now() - Date.parse(last.at) < runtime.fullIntervalMs) continue
+      this.fullReconcile = this.reconcileFull(runtime.id)
+        .catch((error) => this.deps.logger.error('full reconcile failed', { instance: runtime.id, error: (error as Error).message }))
+        .finally(() => (this.fullReconcile = undefined))
+      return
+    }
   }
 
   /**

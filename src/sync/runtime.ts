@@ -3,6 +3,7 @@
  * (started with an HTTP client) and what it may do downstream, the
  * connector's capabilities narrowed by the instance's `mode`.
  */
+import { parseDuration } from '../config/duration'
 import type { Config, InstanceConfig } from '../config/schema'
 import { createHttpClient } from '../connector/http-client'
 import type { ConnectorRegistry } from '../connector/registry'
@@ -29,5 +30,7 @@ function runtimeOf(instance: InstanceConfig, registry: ConnectorRegistry, origin
       membershipsFollowUsers: capabilities.membershipsFollowUsers,
     },
     baseUrl: `${origin}/scim/v2/${encodeURIComponent(instance.id)}`,
+    settings: instance.sync,
+    fullIntervalMs: parseDuration(instance.sync.full_interval),
   }
 }

@@ -8,6 +8,7 @@ import { initial } from './001-initial'
 import { memberDisplay } from './002-member-display'
 import { sync } from './003-sync'
 import { foldedData } from './004-folded-data'
+import { syncRuns } from './005-sync-runs'
 
 export interface Migration {
   version: number
@@ -15,7 +16,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
