@@ -4,7 +4,7 @@
  * issues reported, and saving edits to it.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander'
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { parseDuration } from '../config/duration'
 import { writeConfigFileAtomic } from '../config/edit'
 import { formatIssue, parseConfig, readConfigText, type ConfigIssue } from '../config/load'
@@ -59,6 +59,11 @@ export function findInstance(ctx: CliContext, config: Config, instanceId: string
   const instance = config.instances.find((candidate) => candidate.id === instanceId)
   if (!instance) fail(ctx, `unknown instance "${instanceId}"`)
   return instance
+}
+
+/** Relative paths in the config file are relative to the file, not to the working directory. */
+export function resolveBeside(configPath: string, path: string): string {
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(dirname(configPath), path)
 }
 
 /** ISO 8601 in UTC to the second, as written into the config file. */

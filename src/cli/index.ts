@@ -4,10 +4,17 @@
 import { Command } from 'commander'
 import { connectors } from '../../connectors'
 import { ConnectorRegistry } from '../connector/registry'
+import { makeAuditCommand } from './audit'
 import { makeConfigCommand } from './config-check'
 import type { CliContext } from './context'
+import { makeGroupsCommand } from './groups'
+import { makeImportCommand } from './import'
 import { makeKeysCommand } from './keys'
+import { makeRetryCommand } from './retry'
 import { makeServeCommand } from './serve'
+import { makeStatusCommand } from './status'
+import { makeSyncCommand } from './sync'
+import { makeUsersCommand } from './users'
 
 export const VERSION = '0.1.0'
 
@@ -29,4 +36,11 @@ export function createProgram(ctx: CliContext = defaultContext()): Command {
     .addCommand(makeServeCommand(ctx))
     .addCommand(makeConfigCommand(ctx))
     .addCommand(makeKeysCommand(ctx))
+    .addCommand(makeStatusCommand(ctx))
+    .addCommand(makeSyncCommand(ctx))
+    .addCommand(makeRetryCommand(ctx))
+    .addCommand(makeImportCommand(ctx))
+    .addCommand(makeUsersCommand(ctx))
+    .addCommand(makeGroupsCommand(ctx))
+    .addCommand(makeAuditCommand(ctx))
 }

@@ -5,15 +5,15 @@
  */
 import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
-import { dirname, isAbsolute, resolve } from 'node:path'
 import { createApp, type App } from '../app'
+import { parseDuration } from '../config/duration'
 import { ensureDefaultConfig, formatIssue, loadConfigFile, watchConfigFile } from '../config'
 import { writeConfigFileAtomic } from '../config/edit'
 import { listenUrl, parseListenAddress } from '../config/listen-address'
 import { resolveConfigPath, type ConfigLocation } from '../config/paths'
 import type { Config } from '../config/schema'
 import { createLogger, type Logger } from '../log'
-import { configOption, fail, isoSeconds, reportIssues, withContextOutput } from './command-support'
+import { configOption, fail, isoSeconds, reportIssues, resolveBeside, withContextOutput } from './command-support'
 import type { CliContext } from './context'
 import { issueKey } from './keys-create'
 
@@ -79,7 +79,9 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   })
 
   app.sync.start()
+  const auditPruning = pruneAuditLogHourly(app, logger)
   await untilStopSignal(logger)
+  clearInterval(auditPruning)
   watcher.stop()
   await server.stop()
   // Waits for downstream operations in flight, then closes the database.
@@ -135,6 +137,26 @@ function printInstances(ctx: CliContext, config: Config, origin: string, newKeys
   }
 }
 
+/**
+ * Deletes audit entries older than server.audit_retention (of the config in
+ * force) now and every hour; "0s" keeps everything.
+ */
+function pruneAuditLogHourly(app: App, logger: Logger): ReturnType<typeof setInterval> {
+  const prune = () => {
+    const retention = app.config().server.audit_retention
+    const ms = parseDuration(retention)
+    if (ms <= 0) return
+    try {
+      const deleted = app.audit.pruneBefore(new Date(Date.now() - ms))
+      if (deleted > 0) logger.info('audit log pruned', { deleted, retention })
+    } catch (error) {
+      logger.warn('audit log not pruned', { error: (error as Error).message })
+    }
+  }
+  prune()
+  return setInterval(prune, 60 * 60 * 1000)
+}
+
 function untilStopSignal(logger: Logger): Promise<void> {
   return new Promise((done) => {
     const stop = (signal: string) => {
@@ -144,9 +166,4 @@ function untilStopSignal(logger: Logger): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
-}
-
-/** Relative paths in the config file are relative to the file, not to the working directory. */
-function resolveBeside(configPath: string, path: string): string {
-  return path === ':memory:' || isAbsolute(path) ? path : resolve(dirname(configPath), path)
 }

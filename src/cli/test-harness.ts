@@ -15,11 +15,11 @@ export interface CommandRun {
 export async function runCommand(
   makeCommand: (ctx: CliContext) => Command,
   args: string[],
-  options: { env?: Record<string, string | undefined>; now?: Date } = {},
+  options: { env?: Record<string, string | undefined>; now?: Date; registry?: ConnectorRegistry } = {},
 ): Promise<CommandRun> {
   const run: CommandRun = { stdout: '', stderr: '', exitCode: 0 }
   const ctx: CliContext = {
-    registry: new ConnectorRegistry(connectors),
+    registry: options.registry ?? new ConnectorRegistry(connectors),
     stdout: { write: (text) => void (run.stdout += text) },
     stderr: { write: (text) => void (run.stderr += text) },
     now: () => options.now ?? FIXED_NOW,

@@ -10,13 +10,19 @@ import { migrate } from './migrations'
 export function openDatabase(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { create: true, strict: true })
-  // WAL: readers never block the writer. synchronous=NORMAL: a commit survives
-  // a crash of the process (SIGKILL) and is lost only on power loss, the
-  // documented WAL trade-off.
-  db.exec('PRAGMA journal_mode = WAL')
-  db.exec('PRAGMA synchronous = NORMAL')
-  db.exec('PRAGMA foreign_keys = ON')
-  db.exec('PRAGMA busy_timeout = 5000')
-  migrate(db)
+  try {
+    // WAL: readers never block the writer. synchronous=NORMAL: a commit survives
+    // a crash of the process (SIGKILL) and is lost only on power loss, the
+    // documented WAL trade-off.
+    db.exec('PRAGMA journal_mode = WAL')
+    db.exec('PRAGMA synchronous = NORMAL')
+    db.exec('PRAGMA foreign_keys = ON')
+    db.exec('PRAGMA busy_timeout = 5000')
+    migrate(db)
+  } catch (error) {
+    // Not a database, or one of a newer build: do not keep the file open.
+    db.close()
+    throw error
+  }
   return db
 }

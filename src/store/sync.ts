@@ -83,9 +83,31 @@ export class SyncStore {
     this.statements.enqueue.run({ ...keyParams(key), now })
   }
 
-  /** Queue entries due by `now`, oldest first. */
-  due(now: number, limit: number): QueueEntry[] {
-    return (this.statements.due.all({ now, limit }) as QueueRow[]).map(toQueueEntry)
+  /** Queue entries due by `now` and not claimed by a reconcile in progress (of any instance, or one), oldest first. */
+  due(now: number, limit: number, instance?: string): QueueEntry[] {
+    return (this.statements.due.all({ now, limit, instance: instance ?? null }) as QueueRow[]).map(toQueueEntry)
+  }
+
+  /**
+   * Takes a due entry for one reconcile until `until` (or until completed,
+   * rescheduled or released). False when it is not due or another process has it.
+   */
+  claim(key: ResourceKey, now: number, until: number): boolean {
+    return this.statements.claim.run({ ...keyParams(key), now, until }).changes > 0
+  }
+
+  /** Keeps a claim alive during a long reconcile. */
+  extendClaim(key: ResourceKey, until: number): void {
+    this.statements.extendClaim.run({ ...keyParams(key), until })
+  }
+
+  release(key: ResourceKey): void {
+    this.statements.release.run(keyParams(key))
+  }
+
+  /** Frees every claim; for the serving process at start, when earlier claimers are gone. */
+  releaseAllClaims(): void {
+    this.statements.releaseAll.run()
   }
 
   queueEntry(key: ResourceKey): QueueEntry | undefined {
@@ -234,11 +256,20 @@ function prepare(db: Database) {
       INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)
       VALUES ($instance, $type, $id, 1, $now, 0)
       ON CONFLICT DO UPDATE SET generation = generation + 1, due_at = min(due_at, $now)`),
-    due: db.prepare('SELECT * FROM sync_queue WHERE due_at <= $now ORDER BY due_at LIMIT $limit'),
+    due: db.prepare(`
+      SELECT * FROM sync_queue WHERE due_at <= $now AND (claimed_until IS NULL OR claimed_until <= $now)
+        AND ($instance IS NULL OR instance = $instance)
+      ORDER BY due_at LIMIT $limit`),
+    claim: db.prepare(`
+      UPDATE sync_queue SET claimed_until = $until
+      WHERE ${key} AND due_at <= $now AND (claimed_until IS NULL OR claimed_until <= $now)`),
+    extendClaim: db.prepare(`UPDATE sync_queue SET claimed_until = $until WHERE ${key}`),
+    release: db.prepare(`UPDATE sync_queue SET claimed_until = NULL WHERE ${key}`),
+    releaseAll: db.prepare('UPDATE sync_queue SET claimed_until = NULL WHERE claimed_until IS NOT NULL'),
     queueEntry: db.prepare(`SELECT * FROM sync_queue WHERE ${key}`),
     complete: db.prepare(`DELETE FROM sync_queue WHERE ${key} AND generation = $generation`),
     reschedule: db.prepare(`
-      UPDATE sync_queue SET due_at = $due, last_error = $error, attempts = attempts + $increment WHERE ${key}`),
+      UPDATE sync_queue SET due_at = $due, last_error = $error, attempts = attempts + $increment, claimed_until = NULL WHERE ${key}`),
     retryNow: db.prepare(`
       UPDATE sync_queue SET due_at = $now, attempts = 0 WHERE instance = $instance AND ($id IS NULL OR resource_id = $id)`),
     queueLength: db.prepare('SELECT count(*) AS n FROM sync_queue WHERE $instance IS NULL OR instance = $instance'),

@@ -58,6 +58,12 @@ export interface SyncEngineDeps {
   random?: () => number
 }
 
+/**
+ * How long a claim on a queue entry lasts without renewal; renewed before each
+ * downstream operation (which times out well within it).
+ */
+const CLAIM_MS = 60 * 1000
+
 /** Plan-run rounds per reconcile before the key is put back for later (a connector that never converges). */
 const MAX_ROUNDS = 5
 
@@ -79,6 +85,9 @@ export class SyncEngine {
 
   start(): void {
     this.stopping = false
+    // Claims left by a process that died would hold their resources back until
+    // they lapse; the serving process takes them over at once.
+    this.deps.sync.releaseAllClaims()
     const loop = () => {
       if (this.stopping) return
       this.tick()
@@ -137,14 +146,12 @@ export class SyncEngine {
   async runDue(instance?: string): Promise<number> {
     let runs = 0
     for (;;) {
-      const due = this.deps.sync.due(this.now(), 1000).filter((entry) => !instance || entry.instance === instance)
+      const due = this.deps.sync.due(this.now(), 1000, instance)
       const fresh = due.filter((entry) => !this.inFlight.has(keyString(entry)))
       if (fresh.length === 0 && this.inFlight.size === 0) return runs
-      for (const entry of fresh) {
-        runs++
-        this.launch(entry)
-      }
-      await Promise.race(this.inFlight.values())
+      for (const entry of fresh) if (this.launch(entry)) runs++
+      // Entries another process claimed meanwhile are no longer due: look again.
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight.values())
     }
   }
 
@@ -164,12 +171,18 @@ export class SyncEngine {
     }
   }
 
-  private launch(entry: QueueEntry): void {
+  /** Starts reconciling an entry this process could claim; false when another process has it. */
+  private launch(entry: QueueEntry): boolean {
     const id = keyString(entry)
+    if (!this.deps.sync.claim(entry, this.now(), this.now() + CLAIM_MS)) return false
     const run = this.reconcile(entry)
       .catch((error) => this.deps.logger.error('reconcile crashed', { key: id, error: (error as Error).stack ?? String(error) }))
-      .finally(() => this.inFlight.delete(id))
+      .finally(() => {
+        this.inFlight.delete(id)
+        this.deps.sync.release(entry)
+      })
     this.inFlight.set(id, run)
+    return true
   }
 
   private async reconcile(entry: QueueEntry): Promise<void> {
@@ -224,6 +237,7 @@ export class SyncEngine {
   private async execute(key: QueueEntry, runtime: InstanceRuntime, journal: JournalEntry[]): Promise<boolean> {
     const { sync, audit } = this.deps
     for (const entry of journal) {
+      sync.extendClaim(key, this.now() + CLAIM_MS)
       const operation = entry.operation
       const link = sync.link(key) ?? { ...key, status: 'pending', lastError: null, syncedAt: null }
       let result: OperationResult
