@@ -5,13 +5,9 @@
  */
 import { Command } from 'commander'
 import type { App } from '../app'
-import type { ScimResourceJson } from '../connector/types'
-import { renderResource } from '../scim/representation'
-import type { JournalEntry, ResourceKey } from '../store/sync'
-import type { ResourceKind, StoredResource } from '../store/types'
+import type { ResourceKey } from '../store/sync'
 import type { DriftReport } from '../sync/drift'
-import { desiredOf, type InstanceRuntime } from '../sync/engine'
-import { plan, type MemberView } from '../sync/plan'
+import { planKey, type InstanceRuntime } from '../sync/engine'
 import { instanceRuntimes } from '../sync/runtime'
 import { configOption, fail, findInstance, loadConfigForCommand, withContextOutput } from './command-support'
 import type { CliContext } from './context'
@@ -102,35 +98,13 @@ function everyKey(app: App, instance: string): ResourceKey[] {
 export function planLines(app: App, runtime: InstanceRuntime, keys: readonly ResourceKey[]): string[] {
   const lines: string[] = []
   for (const key of keys) {
-    const stored = app.store.get(key.instance, key.type, key.id)
     const journal = app.syncState.journal(key)
-    const entries = journal.length > 0 ? journal : planOf(app, runtime, key, stored)
+    const entries = journal.length > 0 ? journal : planKey(app.store, app.syncState, runtime, key, new Date())
     for (const { operation } of entries) {
       lines.push(`${operation.type} ${key.id} ${nameOf(operation.resource)}`)
     }
   }
   return lines
-}
-
-/** Mirrors SyncEngine.plan and memberView: the same planner, the same inputs. */
-function planOf(app: App, runtime: InstanceRuntime, key: ResourceKey, stored: StoredResource | undefined): JournalEntry[] {
-  return plan({
-    type: key.type,
-    id: key.id,
-    desired: stored && desiredOf(stored, runtime.baseUrl),
-    link: app.syncState.link(key),
-    capabilities: runtime.capabilities,
-    member: (memberId): MemberView => {
-      const type: ResourceKind = stored?.members?.find((m) => m.value === memberId)?.type ?? 'User'
-      const member = app.store.get(key.instance, type, memberId)
-      return {
-        resource: member && (renderResource(member, runtime.baseUrl) as ScimResourceJson),
-        link: app.syncState.link({ instance: key.instance, type, id: memberId }),
-      }
-    },
-    newId: () => crypto.randomUUID(),
-    time: new Date().toISOString(),
-  })
 }
 
 /** userName of a user, displayName of a group; "-" when there is neither (e.g. a deleted resource). */

@@ -211,26 +211,7 @@ export class SyncEngine {
   }
 
   private plan(key: ResourceKey, runtime: InstanceRuntime): JournalEntry[] {
-    const stored = this.deps.resources.get(key.instance, key.type, key.id)
-    return plan({
-      type: key.type,
-      id: key.id,
-      desired: stored && desiredOf(stored, runtime.baseUrl),
-      link: this.deps.sync.link(key),
-      capabilities: runtime.capabilities,
-      member: (memberId) => this.memberView(key.instance, stored, memberId, runtime.baseUrl),
-      newId: () => crypto.randomUUID(),
-      time: new Date(this.now()).toISOString(),
-    })
-  }
-
-  private memberView(instance: string, group: StoredResource | undefined, memberId: string, baseUrl: string): MemberView {
-    const type: ResourceKind = group?.members?.find((m) => m.value === memberId)?.type ?? 'User'
-    const stored = this.deps.resources.get(instance, type, memberId)
-    return {
-      resource: stored && (renderResource(stored, baseUrl) as ScimResourceJson),
-      link: this.deps.sync.link({ instance, type, id: memberId }),
-    }
+    return planKey(this.deps.resources, this.deps.sync, runtime, key, new Date(this.now()))
   }
 
   /** Runs journal entries in order; false when one failed (the key is rescheduled). */
@@ -296,6 +277,33 @@ export class SyncEngine {
       this.deps.sync.saveLink({ ...link, status: 'synced', lastError: null, syncedAt: new Date(this.now()).toISOString() })
     }
   }
+}
+
+/**
+ * The plan for one resource: its desired state, its link, and where each of
+ * its members stands downstream, given to the pure planner. Reads only; the
+ * engine and `scimify sync --dry-run` both use it.
+ */
+export function planKey(resources: ResourceStore, sync: SyncStore, runtime: InstanceRuntime, key: ResourceKey, now: Date): JournalEntry[] {
+  const stored = resources.get(key.instance, key.type, key.id)
+  const memberView = (memberId: string): MemberView => {
+    const type: ResourceKind = stored?.members?.find((m) => m.value === memberId)?.type ?? 'User'
+    const member = resources.get(key.instance, type, memberId)
+    return {
+      resource: member && (renderResource(member, runtime.baseUrl) as ScimResourceJson),
+      link: sync.link({ instance: key.instance, type, id: memberId }),
+    }
+  }
+  return plan({
+    type: key.type,
+    id: key.id,
+    desired: stored && desiredOf(stored, runtime.baseUrl),
+    link: sync.link(key),
+    capabilities: runtime.capabilities,
+    member: memberView,
+    newId: () => crypto.randomUUID(),
+    time: now.toISOString(),
+  })
 }
 
 /** The desired state of a stored resource, as the planner and the connector see it. */
