@@ -4,5 +4,6 @@
  */
 import type { ConnectorDefinition } from '../src/connector/types'
 import { directoryConnector } from './directory'
+import { webhookConnector } from './webhook'
 
-export const connectors: readonly ConnectorDefinition[] = [directoryConnector]
+export const connectors: readonly ConnectorDefinition[] = [directoryConnector, webhookConnector]

@@ -40,6 +40,8 @@ export interface App {
   handle(request: Request): Promise<Response>
   /** Puts a new config in force (keys, instances, `enabled`) for the next request. */
   applyConfig(config: Config): void
+  /** Where the server listens, for resource URLs sent downstream when there is no `public_url`. */
+  setListenOrigin(origin: string): void
   config(): Config
   readonly store: ResourceStore
   /** The sync engine; `serve` starts it, tests run it with `runDue()`. */
@@ -62,6 +64,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   let config = initialConfig
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
+  let listenOrigin: string | undefined
   let runtimes = instanceRuntimes(config, registry)
   const sync = new SyncEngine({ resources: store, sync: syncState, runs, audit, logger, instances: () => runtimes, backoff: options.syncBackoff })
 
@@ -81,7 +84,11 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       config = next
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
-      runtimes = instanceRuntimes(next, registry)
+      runtimes = instanceRuntimes(next, registry, listenOrigin)
+    },
+    setListenOrigin(origin) {
+      listenOrigin = origin
+      runtimes = instanceRuntimes(config, registry, listenOrigin)
     },
     config: () => config,
     store,

@@ -60,6 +60,7 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   }
 
   const listeningOn = listenUrl(address.hostname, server.port!)
+  app.setListenOrigin(listeningOn)
   ctx.stdout.write(`scimify is listening on ${listeningOn} (config ${location.path}, database ${databasePath})\n`)
   printInstances(ctx, config, config.server.public_url?.replace(/\/+$/, '') ?? listeningOn, newKeys, location)
 

@@ -6,8 +6,13 @@
  */
 import { RetryableError } from './errors'
 
+/** A request, with a timeout of its own when a connector's settings call for one. */
+export interface HttpRequestInit extends RequestInit {
+  timeoutMs?: number
+}
+
 export interface HttpClient {
-  fetch(url: string, init?: RequestInit): Promise<Response>
+  fetch(url: string, init?: HttpRequestInit): Promise<Response>
 }
 
 export interface HttpClientOptions {
@@ -20,14 +25,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const timeoutMs = options.timeoutMs ?? 10_000
   const now = options.now ?? Date.now
   return {
-    async fetch(url, init = {}) {
+    async fetch(url, { timeoutMs: requestTimeoutMs, ...init } = {}) {
+      const limit = requestTimeoutMs ?? timeoutMs
       const headers = new Headers(init.headers)
       if (!headers.has('user-agent')) headers.set('user-agent', options.userAgent ?? 'scimify')
       let response: Response
       try {
-        response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
+        response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(limit), redirect: 'manual' })
       } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error as Error).message
+        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${limit} ms` : (error as Error).message
         throw new RetryableError(`${init.method ?? 'GET'} ${new URL(url).origin}: ${reason}`, { cause: error })
       }
       if (response.status === 429 || response.status >= 500) {

@@ -83,6 +83,15 @@ export class SyncStore {
     this.statements.enqueue.run({ ...keyParams(key), now })
   }
 
+  /**
+   * Marks a resource as needing reconciliation without hurrying a retry that
+   * waits out a backoff or the app's retry-after: for the engine's own
+   * follow-ups (groups planned again when a member reaches the app).
+   */
+  markStale(key: ResourceKey, now = Date.now()): void {
+    this.statements.enqueueKeepingBackoff.run({ ...keyParams(key), now })
+  }
+
   /** Queue entries due by `now` and not claimed by a reconcile in progress (of any instance, or one), oldest first. */
   due(now: number, limit: number, instance?: string): QueueEntry[] {
     return (this.statements.due.all({ now, limit, instance: instance ?? null }) as QueueRow[]).map(toQueueEntry)
@@ -186,6 +195,8 @@ export class SyncStore {
   confirmOperation(operationId: string, link: SyncLink | null, key: ResourceKey): void {
     this.db.transaction(() => {
       this.statements.deleteJournal.run({ opId: operationId })
+      // A success ends a run of failures: the next failure starts counting afresh.
+      this.statements.resetAttempts.run(keyParams(key))
       if (link) this.saveLink(link)
       else this.deleteLink(key)
     })()
@@ -256,6 +267,11 @@ function prepare(db: Database) {
       INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)
       VALUES ($instance, $type, $id, 1, $now, 0)
       ON CONFLICT DO UPDATE SET generation = generation + 1, due_at = min(due_at, $now)`),
+    enqueueKeepingBackoff: db.prepare(`
+      INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)
+      VALUES ($instance, $type, $id, 1, $now, 0)
+      ON CONFLICT DO UPDATE SET generation = generation + 1,
+        due_at = CASE WHEN attempts > 0 THEN due_at ELSE min(due_at, $now) END`),
     due: db.prepare(`
       SELECT * FROM sync_queue WHERE due_at <= $now AND (claimed_until IS NULL OR claimed_until <= $now)
         AND ($instance IS NULL OR instance = $instance)
@@ -286,6 +302,7 @@ function prepare(db: Database) {
       INSERT INTO sync_operations (id, instance, resource_type, resource_id, seq, operation, applied_after)
       VALUES ($opId, $instance, $type, $id, $seq, $operation, $appliedAfter)`),
     deleteJournal: db.prepare('DELETE FROM sync_operations WHERE id = $opId'),
+    resetAttempts: db.prepare(`UPDATE sync_queue SET attempts = 0 WHERE ${key}`),
     queueEntries: db.prepare('SELECT * FROM sync_queue WHERE instance = $instance ORDER BY due_at, resource_type DESC, resource_id'),
     enqueueAll: db.prepare(`
       INSERT INTO sync_queue (instance, resource_type, resource_id, generation, due_at, attempts)

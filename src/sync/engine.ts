@@ -246,7 +246,7 @@ export class SyncEngine {
     const affectsParents = ['user.created', 'user.reactivated', 'user.deactivated', 'group.created'].includes(operation.type)
     if (!affectsParents) return
     for (const groupId of this.deps.resources.parentGroupIds(key.instance, key.id)) {
-      this.deps.sync.markDirty({ instance: key.instance, type: 'Group', id: groupId }, this.now())
+      this.deps.sync.markStale({ instance: key.instance, type: 'Group', id: groupId }, this.now())
     }
   }
 

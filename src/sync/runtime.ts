@@ -9,8 +9,12 @@ import { createHttpClient } from '../connector/http-client'
 import type { ConnectorRegistry } from '../connector/registry'
 import type { InstanceRuntime } from './engine'
 
-export function instanceRuntimes(config: Config, registry: ConnectorRegistry): Map<string, InstanceRuntime> {
-  const origin = config.server.public_url?.replace(/\/+$/, '') ?? `http://${config.server.listen}`
+/**
+ * `listenOrigin` is where the server really listens (after port 0 or 0.0.0.0
+ * are resolved); resource URLs in payloads use `server.public_url` first.
+ */
+export function instanceRuntimes(config: Config, registry: ConnectorRegistry, listenOrigin?: string): Map<string, InstanceRuntime> {
+  const origin = config.server.public_url?.replace(/\/+$/, '') ?? listenOrigin ?? `http://${config.server.listen}`
   return new Map(config.instances.filter((i) => i.enabled).map((instance) => [instance.id, runtimeOf(instance, registry, origin)]))
 }
 
