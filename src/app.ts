@@ -40,6 +40,8 @@ export interface App {
   handle(request: Request): Promise<Response>
   /** Puts a new config in force (keys, instances, `enabled`) for the next request. */
   applyConfig(config: Config): void
+  /** The resource types and schemas of an instance of the config in force. */
+  schemasOf(instance: string): InstanceSchemas
   /** Where the server listens, for resource URLs sent downstream when there is no `public_url`. */
   setListenOrigin(origin: string): void
   config(): Config
@@ -86,6 +88,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       schemas = schemasByInstance(next, registry)
       runtimes = instanceRuntimes(next, registry, listenOrigin)
     },
+    schemasOf: (instance) => schemas.get(instance)!,
     setListenOrigin(origin) {
       listenOrigin = origin
       runtimes = instanceRuntimes(config, registry, listenOrigin)

@@ -50,10 +50,14 @@ describe('webhook event body', () => {
     })
   })
 
-  test('the envelope comes in a fixed order and carries no downstream link', () => {
-    const text = eventBody(webhookEvent({ id: 'op-1', time: TIME, type: 'user.updated', resource: user, link: { id: 'x', data: { a: 1 } } }, 'hooks'))
-    expect(Object.keys(JSON.parse(text))).toEqual(['id', 'type', 'instance', 'time', 'resource'])
-    expect(text).not.toContain('"link"')
+  test('the envelope comes in a fixed order and carries no link data; only a receiver id that differs from the SCIM id', () => {
+    const own = eventBody(webhookEvent({ id: 'op-1', time: TIME, type: 'user.updated', resource: user, link: { id: user.id, data: { a: 1 } } }, 'hooks'))
+    expect(Object.keys(JSON.parse(own))).toEqual(['id', 'type', 'instance', 'time', 'resource'])
+    expect(own).not.toContain('"link"')
+    const imported = eventBody(webhookEvent({ id: 'op-1', time: TIME, type: 'user.updated', resource: user, link: { id: 'r-1', data: { a: 1 } } }, 'hooks'))
+    expect(Object.keys(JSON.parse(imported))).toEqual(['id', 'type', 'instance', 'time', 'resource', 'downstreamId'])
+    expect(JSON.parse(imported).downstreamId).toBe('r-1')
+    expect(imported).not.toContain('"link"')
   })
 
   test('the body depends on the content only: a replay from the journal gives the same bytes', () => {

@@ -12,10 +12,16 @@ export interface WebhookEvent {
   resource: ScimResourceJson
   /** Membership events only: the member's SCIM id. */
   member?: { value: string }
+  /**
+   * The receiver's own id for the resource, when it differs from the SCIM id:
+   * for what `scimify import` linked from the receiver's state.
+   */
+  downstreamId?: string
 }
 
 export function webhookEvent(operation: SyncOperation, instance: string): WebhookEvent {
   const event: WebhookEvent = { id: operation.id, type: operation.type, instance, time: operation.time, resource: operation.resource }
+  if (operation.link && operation.link.id !== operation.resource.id) event.downstreamId = operation.link.id
   if (operation.type === 'group.member_added' || operation.type === 'group.member_removed') {
     // The operation also carries the member's downstream link and resource, for
     // connectors; the event promises the group summary and the member id only.
@@ -34,8 +40,16 @@ export function webhookEvent(operation: SyncOperation, instance: string): Webhoo
  * byte the first delivery.
  */
 export function eventBody(event: WebhookEvent): string {
-  const { id, type, instance, time, resource, member } = event
-  return JSON.stringify({ id, type, instance, time, resource: sortKeys(resource), ...(member ? { member: sortKeys(member) } : {}) })
+  const { id, type, instance, time, resource, member, downstreamId } = event
+  return JSON.stringify({
+    id,
+    type,
+    instance,
+    time,
+    resource: sortKeys(resource),
+    ...(member ? { member: sortKeys(member) } : {}),
+    ...(downstreamId ? { downstreamId } : {}),
+  })
 }
 
 function sortKeys(value: unknown): unknown {

@@ -8,6 +8,7 @@ import type { HttpClient } from '../../src/connector/http-client'
 import type { Connector, ConnectorDefinition, OperationResult, SyncOperation } from '../../src/connector/types'
 import { deliverEvent } from './deliver'
 import { eventBody, webhookEvent } from './event'
+import { readState } from './state'
 
 export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature'
 export { eventBody, webhookEvent, type WebhookEvent } from './event'
@@ -26,7 +27,13 @@ const timeoutMs = v.pipe(
   v.maxValue(30_000, 'must be at most 30000 (30 seconds)'),
 )
 
-const settings = v.strictObject({ url, secret: secretReference(), timeout_ms: v.optional(timeoutMs, 10_000) })
+const settings = v.strictObject({
+  url,
+  secret: secretReference(),
+  timeout_ms: v.optional(timeoutMs, 10_000),
+  /** Optional: where the receiver tells its current users and groups (import, drift checks); see state.ts. */
+  state_url: v.optional(url),
+})
 
 export type WebhookSettings = v.InferOutput<typeof settings>
 
@@ -34,7 +41,8 @@ export const webhookConnector = {
   type: 'webhook',
   description: 'POSTs one signed JSON event per change (user.created, group.member_added, …) to a URL.',
   settings,
-  capabilities: { users: true, groups: true, import: false },
+  // import: with state_url set; without it the connector has no listUsers and nothing is imported.
+  capabilities: { users: true, groups: true, import: true },
   create: (config, deps) => createWebhookConnector(config, { instance: deps.instance, http: deps.http }),
 } satisfies ConnectorDefinition<WebhookSettings>
 
@@ -48,12 +56,18 @@ export function createWebhookConnector(
   deps: { instance: string; http: HttpClient; now?: () => number },
 ): Connector {
   const target = { url: config.url, secret: config.secret, timeoutMs: config.timeout_ms, http: deps.http, now: deps.now ?? Date.now }
-  return {
+  const connector: Connector = {
     async apply(operation: SyncOperation): Promise<OperationResult> {
       await deliverEvent(target, eventBody(webhookEvent(operation, deps.instance)))
       return resultOf(operation)
     },
   }
+  if (config.state_url) {
+    const source = { ...target, url: config.state_url }
+    connector.listUsers = async () => (await readState(source)).users
+    connector.listGroups = async () => (await readState(source)).groups
+  }
+  return connector
 }
 
 /** The engine keeps a link for what exists downstream: the receiver knows resources by their SCIM id. */

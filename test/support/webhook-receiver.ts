@@ -59,6 +59,12 @@ export interface WebhookReceiver {
   misbehave(behaviour: Misbehaviour, options?: { times?: number; when?: (event: WebhookEvent) => boolean }): void
   /** Back to normal: every rule is dropped. */
   recover(): void
+  /** Where the receiver answers with its state (users and groups), for import and drift checks. */
+  readonly stateUrl: string
+  /** Changes the receiver's state by hand, as an admin of the app would (applied after the events). */
+  editState(edit: (state: DownstreamState) => void): void
+  /** The state: the processed events applied in order, then the edits by hand. */
+  state(): DownstreamState
   stop(): Promise<void>
 }
 
@@ -70,6 +76,28 @@ export function startWebhookReceiver(secret: string): WebhookReceiver {
   const processed = new Set<string>()
   let rules: Rule[] = []
   let inFlight = 0
+  const edits: ((state: DownstreamState) => void)[] = []
+  const currentState = () => {
+    const { state } = replayEvents(events)
+    for (const edit of edits) edit(state)
+    return state
+  }
+
+  /** GET /state: the documented state format of connectors/webhook/state.ts. */
+  const stateResponse = (request: Request): Response => {
+    if (!verifyWebhookSignature(secret, request.headers.get(TIMESTAMP_HEADER), '', request.headers.get(SIGNATURE_HEADER))) {
+      return new Response('bad signature', { status: 401 })
+    }
+    const state = currentState()
+    return Response.json({
+      users: [...state.users].map(([id, user]) => ({
+        id,
+        userName: user.resource.userName,
+        emails: Array.isArray(user.resource.emails) ? user.resource.emails.map((e: { value: string }) => e.value) : [],
+      })),
+      groups: [...state.groups].map(([id, group]) => ({ id, displayName: group.displayName, members: [...group.members] })),
+    })
+  }
 
   const processOnce = (event: WebhookEvent) => {
     if (processed.has(event.id)) return
@@ -134,6 +162,7 @@ export function startWebhookReceiver(secret: string): WebhookReceiver {
     hostname: '127.0.0.1',
     port: 0,
     async fetch(request) {
+      if (request.method === 'GET' && new URL(request.url).pathname === '/state') return stateResponse(request)
       inFlight++
       try {
         return await handle(request)
@@ -155,6 +184,11 @@ export function startWebhookReceiver(secret: string): WebhookReceiver {
     recover() {
       rules = []
     },
+    stateUrl: `http://127.0.0.1:${server.port}/state`,
+    editState(edit) {
+      edits.push(edit)
+    },
+    state: currentState,
     async stop() {
       await server.stop(true)
     },
