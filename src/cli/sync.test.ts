@@ -32,7 +32,8 @@ async function withApp<T>(work: (app: App) => T | Promise<T>): Promise<T> {
 describe('scimify sync', () => {
   test('reconciles what is queued and says what is left', async () => {
     await seedDemo(fixture, { reconcile: false })
-    expect(await sync('demo')).toEqual({ stdout: 'reconciled 4 resources of demo: 0 pending, 0 failed\n', stderr: '', exitCode: 0 })
+    // Progress goes to stderr: plain lines off a terminal.
+    expect(await sync('demo')).toEqual({ stdout: 'reconciled 4 resources of demo: 0 pending, 0 failed\n', stderr: 'reconciling demo: 4/4\n', exitCode: 0 })
     expect(await statusOf('demo')).toMatchObject({ pending: 0, failed: 0 })
     expect(await sync('demo')).toEqual({ stdout: 'reconciled 0 resources of demo: 0 pending, 0 failed\n', stderr: '', exitCode: 0 })
   })
@@ -41,7 +42,7 @@ describe('scimify sync', () => {
     const ids = await seedDemo(fixture)
     expect(await sync('demo')).toEqual({
       stdout: 'reconciled 0 resources of demo: 2 pending, 1 failed\n',
-      stderr: `not synced: User ${ids.cat} cat: ${CAT_ERROR}\nnot synced: User ${ids.bob} bob: ${BOB_ERROR}\n`,
+      stderr: `reconciling demo: 0/2\nnot synced: User ${ids.cat} cat: ${CAT_ERROR}\nnot synced: User ${ids.bob} bob: ${BOB_ERROR}\n`,
       exitCode: 1,
     })
   })
@@ -53,7 +54,7 @@ describe('scimify sync', () => {
       stdout:
         'full reconcile of demo: every resource compared; drift not checked (the connector cannot list the app)\n' +
         'reconciled 4 resources of demo: 0 pending, 0 failed\n',
-      stderr: '',
+      stderr: 'reconciling demo: 4/4\n',
       exitCode: 0,
     })
     const after = await statusOf('demo')

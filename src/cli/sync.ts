@@ -12,6 +12,7 @@ import { instanceRuntimes } from '../sync/runtime'
 import { configOption, fail, findInstance, loadConfigForCommand, withContextOutput } from './command-support'
 import type { CliContext } from './context'
 import { oneLine, withExistingDatabase } from './open-database'
+import { progressReporter } from './progress'
 
 export function makeSyncCommand(ctx: CliContext): Command {
   return withContextOutput(new Command('sync'), ctx)
@@ -50,7 +51,14 @@ async function run(ctx: CliContext, app: App, runtime: InstanceRuntime, full: bo
       fail(ctx, `full reconcile of ${runtime.id}: the drift check failed: ${(error as Error).message}`)
     }
   }
-  const reconciled = await app.sync.runDue(runtime.id)
+  // Progress: how much of what was queued at the start has left the queue.
+  const total = app.syncState.queueLength(runtime.id)
+  const progress = progressReporter(ctx.stderr, `reconciling ${runtime.id}`)
+  const report = () => progress.update(Math.max(0, total - app.syncState.queueLength(runtime.id)), total)
+  const ticker = setInterval(report, 250)
+  const reconciled = await app.sync.runDue(runtime.id).finally(() => clearInterval(ticker))
+  report()
+  progress.finish()
   const { pending, failed } = app.syncState.counts(runtime.id)
   ctx.stdout.write(`reconciled ${reconciled} ${reconciled === 1 ? 'resource' : 'resources'} of ${runtime.id}: ${pending} pending, ${failed} failed\n`)
 
