@@ -41,6 +41,7 @@ export function makeImportCommand(ctx: CliContext): Command {
           schemas: schemasOfInstance(instance, ctx.registry),
           baseUrl: runtime.baseUrl,
           match: options.match ?? instance.sync.import_match,
+          attributes: runtime.capabilities.attributes,
           resources: app.store,
           sync: app.syncState,
           progress: (done, total) => progress.update(done, total),

@@ -24,6 +24,12 @@ export interface ConnectorCapabilities {
    * restores memberships along with deactivation and reactivation.
    */
   membershipsFollowUsers?: boolean
+  /**
+   * The SCIM attributes the connector writes downstream (top-level names, or
+   * a schema URN for a whole extension): a change to any other attribute
+   * causes no call. Absent: every attribute matters (the webhook).
+   */
+  attributes?: readonly string[]
 }
 
 /** A SCIM resource as stored: what the IdP wants, as its JSON representation. */

@@ -24,6 +24,8 @@ export interface ImportOptions {
   baseUrl: string
   /** What a downstream user is matched on. */
   match: 'email' | 'userName'
+  /** The attributes the connector writes (its capabilities), for the applied-state fingerprint. */
+  attributes?: readonly string[]
   resources: ResourceStore
   sync: SyncStore
   /** Called after each object, for progress output. */
@@ -88,8 +90,8 @@ function linkFor(options: ImportOptions, resource: StoredResource, object: Downs
   const desired = desiredOf(resource, options.baseUrl)
   const applied =
     desired.type === 'User'
-      ? { attributes: attributesFingerprint(desired.resource), active: desired.active }
-      : { attributes: attributesFingerprint(desired.resource), members: memberIdsOf(object, options) }
+      ? { attributes: attributesFingerprint(desired.resource, options.attributes), active: desired.active }
+      : { attributes: attributesFingerprint(desired.resource, options.attributes), members: memberIdsOf(object, options) }
   return {
     instance: options.instance,
     type: resource.type,

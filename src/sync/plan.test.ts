@@ -36,6 +36,16 @@ describe('planning users', () => {
     ['a deleted user that is downstream is deleted', { type: 'User', desired: undefined, link: link(applied(user())) }, ['user.deleted']],
     ['a deleted user that never got downstream needs nothing', { type: 'User', desired: undefined }, []],
     ['a connector without users does nothing for users', { type: 'User', desired: user(), capabilities: { users: false, groups: true } }, []],
+    [
+      'a change to an attribute the connector does not write causes no call',
+      { type: 'User', desired: user(true, 'Boss'), link: link({ attributes: attributesFingerprint(user().resource, ['userName']), active: true }), capabilities: { ...ALL, attributes: ['userName'] } },
+      [],
+    ],
+    [
+      'a change to one it writes does',
+      { type: 'User', desired: { ...user(), resource: { ...user().resource, userName: 'annie' } }, link: link({ attributes: attributesFingerprint(user().resource, ['userName']), active: true }), capabilities: { ...ALL, attributes: ['userName'] } },
+      ['user.updated'],
+    ],
   ]
   for (const [name, input, expected] of cases) test(name, () => expect(types(run(input))).toEqual(expected))
 

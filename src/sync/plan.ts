@@ -12,6 +12,11 @@ export interface EffectiveCapabilities {
   groups: boolean
   /** Removing a user downstream also drops its group memberships there (GitHub org members and teams). */
   membershipsFollowUsers?: boolean
+  /**
+   * The attributes the connector writes (top-level names, or `<schema URN>`
+   * for a whole extension); a change to any other causes no call. All when absent.
+   */
+  attributes?: readonly string[]
 }
 
 export interface DesiredUser {
@@ -53,10 +58,15 @@ export interface PlanInput {
  */
 export type Plan = JournalEntry[]
 
-/** A stable fingerprint of the attributes a connector sees (no meta, no computed memberships). */
-export function attributesFingerprint(resource: ScimResourceJson): string {
+/**
+ * A stable fingerprint of the attributes a connector sees (no meta, no
+ * computed memberships; only `written` ones when the connector says which).
+ */
+export function attributesFingerprint(resource: ScimResourceJson, written?: readonly string[]): string {
   const { meta: _meta, groups: _groups, members: _members, ...attributes } = resource
-  return stableStringify(attributes)
+  if (!written) return stableStringify(attributes)
+  const wanted = new Set(written.map((name) => name.toLowerCase()))
+  return stableStringify(Object.fromEntries(Object.entries(attributes).filter(([name]) => name === 'id' || wanted.has(name.toLowerCase()))))
 }
 
 export function plan(input: PlanInput): Plan {
@@ -76,7 +86,7 @@ function planUser({ desired, link, capabilities, newId, time, id }: PlanInput): 
     if (!exists) return none
     return [{ operation: op('user.deleted', desired?.resource ?? { id }), appliedAfter: null }]
   }
-  const fingerprint = attributesFingerprint(desired.resource)
+  const fingerprint = attributesFingerprint(desired.resource, capabilities.attributes)
   const after: AppliedState = { attributes: fingerprint, active: desired.active }
   // An inactive user that never reached the app stays out of it.
   if (!exists) return desired.active ? [{ operation: op('user.created', desired.resource), appliedAfter: after }] : none
@@ -101,7 +111,7 @@ function planGroup({ desired, link, capabilities, member, newId, time, id }: Pla
   }
 
   const summary = { id: desired.resource.id, displayName: desired.resource.displayName } as ScimResourceJson
-  const fingerprint = attributesFingerprint(desired.resource)
+  const fingerprint = attributesFingerprint(desired.resource, capabilities.attributes)
   let state: AppliedState = applied ?? { attributes: fingerprint, members: [] }
   if (applied === undefined) push({ type: 'group.created', resource: desired.resource }, state)
   else if (applied.attributes !== fingerprint) {

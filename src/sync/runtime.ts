@@ -32,6 +32,7 @@ function runtimeOf(instance: InstanceConfig, registry: ConnectorRegistry, origin
       users: Boolean(connector) && capabilities.users && instance.mode !== 'groups_only',
       groups: Boolean(connector) && capabilities.groups && instance.mode !== 'users_only',
       membershipsFollowUsers: capabilities.membershipsFollowUsers,
+      attributes: capabilities.attributes,
     },
     baseUrl: `${origin}/scim/v2/${encodeURIComponent(instance.id)}`,
     settings: instance.sync,
