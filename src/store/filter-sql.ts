@@ -64,6 +64,23 @@ function chain(kind: 'and' | 'or', parts: SqlCondition[]): SqlCondition {
   return { sql: `(${left.sql} ${kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] }
 }
 
+type Leaf = Exclude<Filter, { kind: 'and' | 'or' | 'not' }>
+
+/** and/or/not around leaves (comparisons, presence, value paths) that `leaf` translates. */
+function translateLogic(filter: Filter, leaf: (filter: Leaf) => SqlCondition): SqlCondition {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return chain(filter.kind, flatten(filter, filter.kind).map((part) => translateLogic(part, leaf)))
+    case 'not': {
+      const inner = translateLogic(filter.filter, leaf)
+      return { sql: `(NOT coalesce(${inner.sql}, 0))`, params: inner.params }
+    }
+    default:
+      return leaf(filter)
+  }
+}
+
 /** The operands of a run of the same and/or, e.g. `a or b or c` → [a, b, c]. */
 function flatten(filter: Filter, kind: 'and' | 'or'): Filter[] {
   return filter.kind === kind ? [...flatten(filter.left, kind), ...flatten(filter.right, kind)] : [filter]
@@ -89,19 +106,7 @@ class Translator {
   }
 
   translate(filter: Filter): SqlCondition {
-    switch (filter.kind) {
-      case 'and':
-      case 'or':
-        return chain(filter.kind, flatten(filter, filter.kind).map((part) => this.translate(part)))
-      case 'not': {
-        const inner = this.translate(filter.filter)
-        return { sql: `(NOT coalesce(${inner.sql}, 0))`, params: inner.params }
-      }
-      case 'present':
-      case 'compare':
-      case 'valuePath':
-        return this.attributeCondition(filter)
-    }
+    return translateLogic(filter, (leaf) => this.attributeCondition(leaf))
   }
 
   private attributeCondition(filter: Extract<Filter, { path: unknown }>): SqlCondition {
@@ -181,14 +186,11 @@ class ElementTranslator {
   constructor(private readonly parent: AttributeDefinition) {}
 
   translate(filter: Filter): SqlCondition {
+    return translateLogic(filter, (leaf) => this.leaf(leaf))
+  }
+
+  private leaf(filter: Leaf): SqlCondition {
     switch (filter.kind) {
-      case 'and':
-      case 'or':
-        return chain(filter.kind, flatten(filter, filter.kind).map((part) => this.translate(part)))
-      case 'not': {
-        const inner = this.translate(filter.filter)
-        return { sql: `(NOT coalesce(${inner.sql}, 0))`, params: inner.params }
-      }
       case 'valuePath':
         throw ScimError.of('invalidFilter', 'Value filters cannot be nested')
       case 'present':
