@@ -1,32 +1,13 @@
 import { describe, expect, test } from 'bun:test'
-import { connectors } from '../../connectors'
-import { createApp } from '../app'
-import { ConnectorRegistry } from '../connector/registry'
-import { memoryLogger } from '../log'
-import { configWithConnector, fakeDownstreamApp } from '../../test/support/fake-app'
-import { GROUP, PATCH_OP, newUser, scimClient } from '../../test/support/app'
+import { appWithConnector, fakeDownstreamApp } from '../../test/support/fake-app'
+import { GROUP, PATCH_OP, newUser } from '../../test/support/app'
 import type { InstanceConfig } from '../config/schema'
 import { builtInSchemas } from '../scim/schemas/instance'
 import { importDownstream } from './import'
 
 function setup(sync: Partial<InstanceConfig['sync']> = {}) {
   const fake = fakeDownstreamApp()
-  const { config, key } = configWithConnector('fake-app', sync)
-  const logger = memoryLogger()
-  const app = createApp(config, {
-    databasePath: ':memory:',
-    logger,
-    registry: new ConnectorRegistry([...connectors, fake.definition]),
-    syncBackoff: { baseMs: 1, capMs: 5, failedAfter: 3 },
-  })
-  const scim = scimClient(app, { id: 'alpha', key: key.secret, keyId: key.id })
-  const settle = async () => {
-    for (let i = 0; i < 200 && app.syncState.queueLength('alpha') > 0; i++) {
-      await app.sync.runDue('alpha')
-      await Bun.sleep(2)
-    }
-  }
-  return { app, scim, fake, settle, logger }
+  return { fake, ...appWithConnector(fake.definition, sync) }
 }
 
 describe('full reconcile and drift', () => {

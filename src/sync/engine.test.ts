@@ -1,14 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import * as v from 'valibot'
-import { connectors } from '../../connectors'
-import { createApp } from '../app'
-import { generateApiKey } from '../auth/api-key'
-import type { Config } from '../config/schema'
 import { RetryableError } from '../connector/errors'
-import { ConnectorRegistry } from '../connector/registry'
 import type { ConnectorDefinition, SyncOperation } from '../connector/types'
-import { memoryLogger } from '../log'
-import { GROUP, PATCH_OP, newUser, scimClient, testInstanceConfig } from '../../test/support/app'
+import { GROUP, PATCH_OP, newUser } from '../../test/support/app'
+import { appWithConnector } from '../../test/support/fake-app'
 
 /** An app double that records operations and fails the ones `failWhen` picks. */
 function fakeApp() {
@@ -34,25 +29,7 @@ function fakeApp() {
 
 function setup() {
   const fake = fakeApp()
-  const key = generateApiKey()
-  const config: Config = {
-    server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d' },
-    instances: [testInstanceConfig('alpha', key, { connector: { type: 'fake', settings: {} } })],
-  }
-  const app = createApp(config, {
-    databasePath: ':memory:',
-    logger: memoryLogger(),
-    registry: new ConnectorRegistry([...connectors, fake.definition]),
-    syncBackoff: { baseMs: 1, capMs: 5, failedAfter: 3 },
-  })
-  const scim = scimClient(app, { id: 'alpha', key: key.secret, keyId: key.id })
-  /** Runs the engine until nothing is left in the queue (bounded). */
-  const settle = async () => {
-    for (let i = 0; i < 200 && app.syncState.queueLength('alpha') > 0; i++) {
-      await app.sync.runDue('alpha')
-      await Bun.sleep(2)
-    }
-  }
+  const { app, scim, settle } = appWithConnector(fake.definition)
   const types = () => fake.applied.map((op) => `${op.type} ${op.resource.id}${'member' in op ? ` ${op.member.value}` : ''}`)
   return { app, scim, fake, settle, types }
 }

@@ -4,10 +4,15 @@
  * checks, and can be changed "by hand" like a real app.
  */
 import * as v from 'valibot'
+import { connectors } from '../../connectors'
+import { createApp } from '../../src/app'
 import { generateApiKey } from '../../src/auth/api-key'
 import type { Config, InstanceConfig } from '../../src/config/schema'
 import { RetryableError } from '../../src/connector/errors'
+import { ConnectorRegistry } from '../../src/connector/registry'
 import type { ConnectorDefinition, DownstreamObject, SyncOperation } from '../../src/connector/types'
+import { memoryLogger } from '../../src/log'
+import { scimClient } from './app'
 
 export interface FakeUser {
   userName: string
@@ -109,4 +114,28 @@ export function configWithConnector(type: string, sync: Partial<InstanceConfig['
   } as InstanceConfig
   const config: Config = { server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d' }, instances: [instance] }
   return { config, key }
+}
+
+/**
+ * An app on a fresh in-memory database whose instance `alpha` uses
+ * `definition`, with a fast engine backoff, a SCIM client and `settle()`,
+ * which runs the engine until the queue is empty (bounded).
+ */
+export function appWithConnector(definition: ConnectorDefinition<object>, sync: Partial<InstanceConfig['sync']> = {}) {
+  const { config, key } = configWithConnector(definition.type, sync)
+  const logger = memoryLogger()
+  const app = createApp(config, {
+    databasePath: ':memory:',
+    logger,
+    registry: new ConnectorRegistry([...connectors, definition]),
+    syncBackoff: { baseMs: 1, capMs: 5, failedAfter: 3 },
+  })
+  const scim = scimClient(app, { id: 'alpha', key: key.secret, keyId: key.id })
+  const settle = async () => {
+    for (let i = 0; i < 200 && app.syncState.queueLength('alpha') > 0; i++) {
+      await app.sync.runDue('alpha')
+      await Bun.sleep(2)
+    }
+  }
+  return { app, scim, settle, logger }
 }
