@@ -14,15 +14,19 @@ import { schemasOfInstance } from './config/extensions'
 import type { Config } from './config/schema'
 import { ConnectorRegistry } from './connector/registry'
 import type { InstanceSchemas } from './scim/schemas/instance'
+import type { InstanceHealth } from './http/deps'
+import { createMetricsHandler } from './http/modules/metrics/listener'
 import { createFetchHandler, createHttpApp } from './http/server'
 import { createLogger, type Logger } from './log'
+import { createScimifyMetrics, type ScimifyMetrics } from './metrics/scimify'
 import { openDatabase } from './store/db'
 import { AuditLog } from './store/audit'
 import { ResourceStore } from './store/resources'
 import { SyncStore } from './store/sync'
 import { SyncRuns } from './store/sync-runs'
 import type { BackoffPolicy } from './sync/backoff'
-import { SyncEngine } from './sync/engine'
+import { SyncEngine, type SyncObserver } from './sync/engine'
+import { DownstreamHealthTracker } from './sync/health'
 import { instanceRuntimes } from './sync/runtime'
 
 export interface AppOptions {
@@ -38,6 +42,8 @@ export interface AppOptions {
 export interface App {
   /** Handles one request, with the access log line. */
   handle(request: Request): Promise<Response>
+  /** Handles a request to the metrics listener of its own (`server.metrics.listen`). */
+  handleMetrics(request: Request): Response
   /** Puts a new config in force (keys, instances, `enabled`) for the next request. */
   applyConfig(config: Config): void
   /** The resource types and schemas of an instance of the config in force. */
@@ -51,6 +57,7 @@ export interface App {
   readonly syncState: SyncStore
   readonly audit: AuditLog
   readonly syncRuns: SyncRuns
+  readonly metrics: ScimifyMetrics
   /** Stops the sync engine at a safe point and closes the database. */
   close(): Promise<void>
 }
@@ -67,8 +74,19 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
   let listenOrigin: string | undefined
-  let runtimes = instanceRuntimes(config, registry)
-  const sync = new SyncEngine({ resources: store, sync: syncState, runs, audit, logger, instances: () => runtimes, backoff: options.syncBackoff })
+  const metrics = createScimifyMetrics({ queueDepths: () => config.instances.map((i) => [i.id, syncState.queueLength(i.id)]) })
+  const health = new DownstreamHealthTracker()
+  const observer: SyncObserver = {
+    operationSucceeded: (instance) => health.record(instance, false),
+    operationFailed(instance) {
+      health.record(instance, true)
+      metrics.syncFailure(instance)
+    },
+    retrying: (instance) => metrics.syncRetry(instance),
+  }
+  const runtimesOf = (next: Config) => instanceRuntimes(next, registry, listenOrigin, metrics.downstreamCall)
+  let runtimes = runtimesOf(config)
+  const sync = new SyncEngine({ resources: store, sync: syncState, runs, audit, logger, instances: () => runtimes, backoff: options.syncBackoff, observer })
 
   const deps = {
     store,
@@ -77,21 +95,32 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     publicUrl: () => config.server.public_url,
     logger,
     audit,
+    metrics,
+    instanceIds: () => new Set(config.instances.map((i) => i.id)),
+    // With a listener of its own, /metrics is served there only.
+    metricsToken: () => (config.server.metrics?.listen ? undefined : config.server.metrics?.token),
+    instanceHealth: (): InstanceHealth[] =>
+      [...runtimes.values()].map((runtime) => ({
+        instance: runtime.id,
+        connector: config.instances.find((i) => i.id === runtime.id)?.connector.type ?? 'unknown',
+        ...health.of(runtime.id),
+      })),
   }
   const handle = createFetchHandler(createHttpApp(deps), deps)
 
   return {
     handle,
+    handleMetrics: createMetricsHandler({ metrics, token: () => config.server.metrics?.token, logger }),
     applyConfig(next) {
       config = next
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
-      runtimes = instanceRuntimes(next, registry, listenOrigin)
+      runtimes = runtimesOf(next)
     },
     schemasOf: (instance) => schemas.get(instance)!,
     setListenOrigin(origin) {
       listenOrigin = origin
-      runtimes = instanceRuntimes(config, registry, listenOrigin)
+      runtimes = runtimesOf(config)
     },
     config: () => config,
     store,
@@ -99,6 +128,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     syncState,
     audit,
     syncRuns: runs,
+    metrics,
     async close() {
       await sync.stop()
       db.close()

@@ -1,7 +1,12 @@
 /**
- * @module A small structured logger: one line per event, `key=value` pairs
- * after the message. It never receives secrets: callers pass key ids, not keys.
+ * @module The logger: one line per event, a message and fields. JSON lines
+ * (`{"time","level","msg",...fields}`) when the output is not a terminal
+ * (journald, a pipe, a file), readable `time LEVEL msg key=value` on one.
+ * Fields given with `withLogFields` (a request's id) join every line logged
+ * within it, and every line is redacted (`redact.ts`) before it is written.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { isSecretField, REDACTED, redactText } from './redact'
 
 export type LogFields = Record<string, string | number | boolean | undefined>
 
@@ -11,23 +16,69 @@ export interface Logger {
   error(message: string, fields?: LogFields): void
 }
 
-function format(value: string | number | boolean): string {
+export type LogFormat = 'json' | 'text'
+
+type Level = 'info' | 'warn' | 'error'
+type Fields = [name: string, value: string | number | boolean][]
+
+/** JSON unless `stream` is a terminal: a person reads text, journald and log shippers read JSON. */
+export function logFormatFor(stream: object): LogFormat {
+  return (stream as { isTTY?: unknown }).isTTY === true ? 'text' : 'json'
+}
+
+const context = new AsyncLocalStorage<LogFields>()
+
+/** Runs `run` with `fields` added to every line logged within it, across awaits. */
+export function withLogFields<T>(fields: LogFields, run: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, run)
+}
+
+/**
+ * A logger writing lines to `write`, stderr by default. Without a `format`,
+ * stderr gets the one that suits it (`logFormatFor`); another `write` gets text.
+ */
+export function createLogger(write?: (line: string) => void, format?: LogFormat): Logger {
+  const output = write ?? ((line: string) => void process.stderr.write(line))
+  const render = (format ?? (write ? 'text' : logFormatFor(process.stderr))) === 'json' ? jsonLine : textLine
+  const log = (level: Level) => (message: string, fields: LogFields = {}) => {
+    output(render(new Date().toISOString(), level, redactText(message), safeFields(fields, context.getStore())))
+  }
+  return { info: log('info'), warn: log('warn'), error: log('error') }
+}
+
+/** For tests: keeps lines in memory (text unless told otherwise). */
+export function memoryLogger(format: LogFormat = 'text'): Logger & { lines: string[] } {
+  const lines: string[] = []
+  return Object.assign(createLogger((line) => lines.push(line), format), { lines })
+}
+
+/** The fields of the call, then those of the context it does not override; empty ones dropped, secrets redacted. */
+function safeFields(fields: LogFields, contextFields: LogFields = {}): Fields {
+  const merged: LogFields = { ...fields }
+  for (const [name, value] of Object.entries(contextFields)) if (!(name in merged)) merged[name] = value
+  const safe: Fields = []
+  for (const [name, value] of Object.entries(merged)) {
+    if (value === undefined || value === '') continue
+    safe.push([name, isSecretField(name) ? REDACTED : typeof value === 'string' ? redactText(value) : value])
+  }
+  return safe
+}
+
+function textLine(time: string, level: Level, message: string, fields: Fields): string {
+  const pairs = fields.map(([name, value]) => `${name}=${textValue(value)}`)
+  return `${time} ${level.toUpperCase()} ${message}${pairs.length ? ' ' + pairs.join(' ') : ''}\n`
+}
+
+function textValue(value: string | number | boolean): string {
   const text = String(value)
   return /^[^\s"=]+$/.test(text) ? text : JSON.stringify(text)
 }
 
-export function createLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const log = (level: string) => (message: string, fields: LogFields = {}) => {
-    const pairs = Object.entries(fields)
-      .filter(([, value]) => value !== undefined && value !== '')
-      .map(([key, value]) => `${key}=${format(value!)}`)
-    write(`${new Date().toISOString()} ${level} ${message}${pairs.length ? ' ' + pairs.join(' ') : ''}\n`)
-  }
-  return { info: log('INFO'), warn: log('WARN'), error: log('ERROR') }
-}
+const RESERVED = new Set(['time', 'level', 'msg'])
 
-/** For tests: keeps lines in memory. */
-export function memoryLogger(): Logger & { lines: string[] } {
-  const lines: string[] = []
-  return Object.assign(createLogger((line) => lines.push(line)), { lines })
+function jsonLine(time: string, level: Level, message: string, fields: Fields): string {
+  const line: Record<string, string | number | boolean> = { time, level, msg: message }
+  // A field named like one of the line's own keys must not replace it.
+  for (const [name, value] of fields) line[RESERVED.has(name) ? `field_${name}` : name] = value
+  return `${JSON.stringify(line)}\n`
 }

@@ -70,7 +70,8 @@ export function parseConfig(text: string, registry: ConnectorRegistry, env: Env 
   if (raw === null || raw === undefined) {
     return { ok: false, issues: [{ path: '(file)', message: 'is empty; it needs at least an "instances:" list' }] }
   }
-  const parsed = v.safeParse(configSchema, raw)
+  // Server settings may hold references too (server.metrics.token).
+  const parsed = withReferenceContext({ env, baseDir }, () => v.safeParse(configSchema, raw))
   const problems: Problem[] = (parsed.issues ?? []).map((issue) => ({
     path: issue.path?.map((item) => item.key as PathKey) ?? [],
     message: describeIssue(issue),

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot'
 import { parseListenAddress } from './listen-address'
+import { secretReference } from './references'
 
 const INSTANCE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/
 const KEY_ID = /^[0-9a-f]{12}$/
@@ -105,15 +106,28 @@ export const instanceSchema = v.strictObject({
   extensions: v.optional(v.array(customExtensionSchema), []),
 })
 
+const listenAddress = v.pipe(v.string(), v.check((listen) => parseListenAddress(listen) !== undefined, 'must be "host:port", e.g. "127.0.0.1:8080"'))
+
+/**
+ * Where GET /metrics is served. Neither key set: nowhere (metrics name every
+ * instance). `listen`: on a second listener of its own; `token`: scrapers
+ * must present it as a bearer token (on the main port, or on `listen` too).
+ */
+export const metricsSchema = v.strictObject({
+  listen: v.optional(listenAddress),
+  token: v.optional(secretReference()),
+})
+
 export const serverSchema = v.strictObject({
   /** How long the audit log keeps entries. */
   audit_retention: v.optional(
     v.pipe(v.string(), v.regex(/^\d+[smhdw]$/, 'must be a whole number and a unit (s, m, h, d, w), e.g. "90d"')),
     '90d',
   ),
-  listen: v.optional(v.pipe(v.string(), v.check((listen) => parseListenAddress(listen) !== undefined, 'must be "host:port", e.g. "127.0.0.1:8080"')), '127.0.0.1:8080'),
+  listen: v.optional(listenAddress, '127.0.0.1:8080'),
   public_url: v.optional(v.pipe(v.string(), v.url('must be an absolute URL, e.g. "https://scim.example.com"'))),
   database: v.optional(v.pipe(v.string(), v.nonEmpty()), './scimify.db'),
+  metrics: v.optional(metricsSchema),
 })
 
 export const configSchema = v.strictObject({
@@ -135,4 +149,5 @@ export type InstanceConfig = Omit<v.InferOutput<typeof instanceSchema>, 'connect
   keys: ApiKeyConfig[]
 }
 export type ServerConfig = v.InferOutput<typeof serverSchema>
+export type MetricsConfig = v.InferOutput<typeof metricsSchema>
 export type Config = { server: ServerConfig; instances: InstanceConfig[] }

@@ -19,11 +19,29 @@ export interface HttpClientOptions {
   timeoutMs?: number
   userAgent?: string
   now?: () => number
+  /** Told how each call ended, for metrics. It only counts: what the connector gets is the same without it. */
+  onCall?: (call: DownstreamCall) => void
+}
+
+/** How a call to a downstream app ended: 2xx/3xx, 4xx but 429, 429, 5xx, no answer in time, no connection. */
+export type DownstreamResult = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error'
+
+export interface DownstreamCall {
+  result: DownstreamResult
+  /** For `rate_limited`: how long the app asked to wait, when it said (retry-after, rate-limit reset). */
+  waitMs?: number
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const timeoutMs = options.timeoutMs ?? 10_000
   const now = options.now ?? Date.now
+  const report = (call: DownstreamCall) => {
+    try {
+      options.onCall?.(call)
+    } catch {
+      // Counting must never turn a delivered call into a failed one.
+    }
+  }
   return {
     async fetch(url, { timeoutMs: requestTimeoutMs, ...init } = {}) {
       const limit = requestTimeoutMs ?? timeoutMs
@@ -33,15 +51,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       try {
         response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(limit), redirect: 'manual' })
       } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${limit} ms` : (error as Error).message
+        const timedOut = (error as Error).name === 'TimeoutError'
+        report({ result: timedOut ? 'timeout' : 'network_error' })
+        const reason = timedOut ? `no answer within ${limit} ms` : (error as Error).message
         throw new RetryableError(`${init.method ?? 'GET'} ${new URL(url).origin}: ${reason}`, { cause: error })
       }
       if (response.status === 429 || response.status >= 500) {
         await response.body?.cancel()
+        const wait = retryAfterMs(response.headers, now())
+        report(response.status === 429 ? { result: 'rate_limited', waitMs: wait } : { result: 'server_error' })
         throw new RetryableError(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}`, {
-          retryAfterMs: retryAfterMs(response.headers, now()),
+          retryAfterMs: wait,
         })
       }
+      report({ result: response.status >= 400 ? 'client_error' : 'ok' })
       return response
     },
   }

@@ -1,10 +1,13 @@
 /**
- * @module Facts about a request learned while handling it (the instance and
- * key id), kept for the access log line written after the response.
+ * @module Facts about a request learned while handling it (the instance, key
+ * id and route template), kept for the access log line and the metrics
+ * written after the response.
  */
 export interface RequestInfo {
   instance?: string
   keyId?: string
+  /** The route that matched, as declared: `/scim/v2/:instance/Users/:id`. */
+  route?: string
 }
 
 const infoByRequest = new WeakMap<Request, RequestInfo>()

@@ -42,6 +42,18 @@ export interface InstanceRuntime {
   fullIntervalMs: number
 }
 
+/**
+ * Told what the engine does, for metrics and readiness. It only counts: the
+ * engine behaves the same without it, and a throwing observer changes nothing.
+ */
+export interface SyncObserver {
+  /** A downstream operation (one `connector.apply`) of `instance` ended. */
+  operationSucceeded(instance: string): void
+  operationFailed(instance: string): void
+  /** A resource of `instance` is reconciled again after a failed attempt. */
+  retrying(instance: string): void
+}
+
 export interface SyncEngineDeps {
   resources: ResourceStore
   sync: SyncStore
@@ -56,6 +68,7 @@ export interface SyncEngineDeps {
   pollMs?: number
   now?: () => number
   random?: () => number
+  observer?: SyncObserver
 }
 
 /**
@@ -193,6 +206,7 @@ export class SyncEngine {
       sync.reschedule(entry, this.now() + 60 * 60 * 1000, 'the instance is not in the config', false)
       return
     }
+    if (entry.attempts > 0) this.observe((observer) => observer.retrying(entry.instance))
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const generation = sync.queueEntry(entry)?.generation ?? entry.generation
       let journal = sync.journal(entry)
@@ -226,6 +240,7 @@ export class SyncEngine {
         if (!runtime.connector) throw new Error(`the ${runtime.id} connector cannot apply ${operation.type}`)
         result = await runtime.connector.apply(operation)
       } catch (error) {
+        this.observe((observer) => observer.operationFailed(key.instance))
         this.fail(key, link, operation, error)
         return false
       }
@@ -236,6 +251,7 @@ export class SyncEngine {
           : { ...link, downstream, applied: entry.appliedAfter, status: 'pending', lastError: null, syncedAt: new Date(this.now()).toISOString() }
       sync.confirmOperation(operation.id, next, key)
       audit.record({ instance: key.instance, actor: 'sync', action: operation.type, target: key.id, result: 'ok' })
+      this.observe((observer) => observer.operationSucceeded(key.instance))
       this.afterOperation(key, operation)
     }
     return true
@@ -267,6 +283,15 @@ export class SyncEngine {
       retry_in_ms: Math.round(delay),
       error: message,
     })
+  }
+
+  private observe(tell: (observer: SyncObserver) => void): void {
+    if (!this.deps.observer) return
+    try {
+      tell(this.deps.observer)
+    } catch {
+      // Counting must never stop a reconcile.
+    }
   }
 
   private markSynced(key: ResourceKey): void {

@@ -5,23 +5,31 @@
  */
 import { parseDuration } from '../config/duration'
 import type { Config, InstanceConfig } from '../config/schema'
-import { createHttpClient } from '../connector/http-client'
+import { createHttpClient, type DownstreamCall } from '../connector/http-client'
 import type { ConnectorRegistry } from '../connector/registry'
 import type { InstanceRuntime } from './engine'
+
+/** Told of each downstream HTTP call a connector makes, with the connector's type (for metrics). */
+export type DownstreamCallObserver = (connectorType: string, call: DownstreamCall) => void
 
 /**
  * `listenOrigin` is where the server really listens (after port 0 or 0.0.0.0
  * are resolved); resource URLs in payloads use `server.public_url` first.
  */
-export function instanceRuntimes(config: Config, registry: ConnectorRegistry, listenOrigin?: string): Map<string, InstanceRuntime> {
+export function instanceRuntimes(
+  config: Config,
+  registry: ConnectorRegistry,
+  listenOrigin?: string,
+  onCall?: DownstreamCallObserver,
+): Map<string, InstanceRuntime> {
   const origin = config.server.public_url?.replace(/\/+$/, '') ?? listenOrigin ?? `http://${config.server.listen}`
-  return new Map(config.instances.filter((i) => i.enabled).map((instance) => [instance.id, runtimeOf(instance, registry, origin)]))
+  return new Map(config.instances.filter((i) => i.enabled).map((instance) => [instance.id, runtimeOf(instance, registry, origin, onCall)]))
 }
 
-function runtimeOf(instance: InstanceConfig, registry: ConnectorRegistry, origin: string): InstanceRuntime {
+function runtimeOf(instance: InstanceConfig, registry: ConnectorRegistry, origin: string, onCall?: DownstreamCallObserver): InstanceRuntime {
   const definition = registry.get(instance.connector.type)
   const connector = definition?.create?.(instance.connector.settings, {
-    http: createHttpClient({ timeoutMs: 10_000, userAgent: `scimify (${instance.id})` }),
+    http: createHttpClient({ timeoutMs: 10_000, userAgent: `scimify (${instance.id})`, onCall: onCall && ((call) => onCall(instance.connector.type, call)) }),
     instance: instance.id,
   })
   const capabilities = definition?.capabilities ?? { users: false, groups: false, import: false }

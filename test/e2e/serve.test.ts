@@ -83,7 +83,14 @@ describe('scimify serve', () => {
 
     const log = server.log()
     for (const key of [first, second, extraKey]) expect(log).not.toContain(key)
-    expect(log).toMatch(/method=GET path=\/scim\/v2\/demo\/Users status=200 duration_ms=\S+ instance=demo key_id=[0-9a-f]{12}/)
+    // stderr is a pipe here, as under systemd: one JSON object per line.
+    const lines = log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line))
+    expect(lines.find((line) => line.msg === 'request' && line.path === '/scim/v2/demo/Users' && line.status === 200)).toMatchObject({
+      method: 'GET',
+      duration_ms: expect.any(Number),
+      instance: 'demo',
+      key_id: expect.stringMatching(/^[0-9a-f]{12}$/),
+    })
   })
 
   test('SIGTERM stops the server cleanly with exit code 0', async () => {
