@@ -5,11 +5,13 @@ import { Command } from 'commander'
 import { connectors } from '../../connectors'
 import { ConnectorRegistry } from '../connector/registry'
 import { makeAuditCommand } from './audit'
+import { makeBackupCommand } from './backup'
 import { makeConfigCommand } from './config-check'
 import type { CliContext } from './context'
 import { makeGroupsCommand } from './groups'
 import { makeImportCommand } from './import'
 import { makeKeysCommand } from './keys'
+import { makeRestoreCommand } from './restore'
 import { makeRetryCommand } from './retry'
 import { makeServeCommand } from './serve'
 import { makeStatusCommand } from './status'
@@ -43,4 +45,6 @@ export function createProgram(ctx: CliContext = defaultContext()): Command {
     .addCommand(makeUsersCommand(ctx))
     .addCommand(makeGroupsCommand(ctx))
     .addCommand(makeAuditCommand(ctx))
+    .addCommand(makeBackupCommand(ctx))
+    .addCommand(makeRestoreCommand(ctx))
 }

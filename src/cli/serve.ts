@@ -1,19 +1,21 @@
 /**
  * @module `scimify serve`: runs the bridge. Reads the config file, opens the
- * database, listens, applies config-file changes while running, and stops
- * cleanly on SIGINT/SIGTERM.
+ * database, listens, applies config-file changes while running (and at once
+ * on SIGHUP), and stops cleanly on SIGINT/SIGTERM.
  */
 import { Command } from 'commander'
 import { readFileSync } from 'node:fs'
 import { createApp, type App } from '../app'
 import { parseDuration } from '../config/duration'
-import { ensureDefaultConfig, formatIssue, loadConfigFile, watchConfigFile } from '../config'
+import { ensureDefaultConfig, loadConfigFile, watchConfigFile } from '../config'
 import { writeConfigFileAtomic } from '../config/edit'
 import { listenUrl, parseListenAddress } from '../config/listen-address'
 import { resolveConfigPath, type ConfigLocation } from '../config/paths'
 import type { Config } from '../config/schema'
-import { createLogger, type Logger } from '../log'
+import { listenForMetrics } from '../http/modules/metrics/listener'
+import { createLogger, logFormatFor, type Logger } from '../log'
 import { configOption, fail, isoSeconds, reportIssues, resolveBeside, withContextOutput } from './command-support'
+import { configReloader, handleHangup } from './config-reload'
 import type { CliContext } from './context'
 import { issueKey } from './keys-create'
 
@@ -34,7 +36,10 @@ interface CreatedKey {
 }
 
 async function serve(ctx: CliContext, configFlag: string | undefined, listenOverride: string | undefined): Promise<void> {
-  const logger = createLogger((line) => ctx.stderr.write(line))
+  const logger = createLogger((line) => ctx.stderr.write(line), logFormatFor(ctx.stderr))
+  // First: SIGHUP (systemctl reload) must not end a serve that is starting.
+  // On the early returns below the process ends, and the handler with it.
+  const hangup = handleHangup()
   const location = resolveConfigPath(configFlag, ctx.env)
   const startup = loadStartupConfig(ctx, location)
   if (!startup) return
@@ -58,33 +63,39 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
     await app.close()
     return fail(ctx, `cannot listen on ${listen}: ${(error as Error).message}`)
   }
+  const metricsListen = config.server.metrics?.listen
+  let metrics: ReturnType<typeof listenForMetrics> | undefined
+  try {
+    if (metricsListen) metrics = listenForMetrics(metricsListen, app.handleMetrics)
+  } catch (error) {
+    await server.stop()
+    await app.close()
+    return fail(ctx, `cannot serve metrics on ${metricsListen}: ${(error as Error).message}`)
+  }
 
   const listeningOn = listenUrl(address.hostname, server.port!)
   app.setListenOrigin(listeningOn)
   ctx.stdout.write(`scimify is listening on ${listeningOn} (config ${location.path}, database ${databasePath})\n`)
   printInstances(ctx, config, config.server.public_url?.replace(/\/+$/, '') ?? listeningOn, newKeys, location)
+  if (metrics) ctx.stdout.write(`  metrics: ${metrics.url}\n`)
 
+  const reloader = configReloader({ path: location.path, registry: ctx.registry, env: ctx.env, app, logger, startup: config })
   const watcher = watchConfigFile(location.path, ctx.registry, {
     env: ctx.env,
-    onChange(next: Config) {
-      app.applyConfig(next)
-      logger.info('config reloaded', { path: location.path, instances: next.instances.length })
-      if (next.server.listen !== config.server.listen || next.server.database !== config.server.database) {
-        logger.warn('server.listen and server.database take effect after a restart')
-      }
-    },
-    onInvalid(issues) {
-      for (const issue of issues) logger.error('config file not applied', { issue: formatIssue(issue) })
-      logger.warn('keeping the last valid config', { path: location.path })
-    },
+    onChange: (next) => reloader.apply(next),
+    onInvalid: (issues) => reloader.reject(issues),
   })
+  // `systemctl reload` (ExecReload=kill -HUP): now, not at the next poll.
+  hangup.reloadWith(reloader)
 
   app.sync.start()
   const auditPruning = pruneAuditLogHourly(app, logger)
   await untilStopSignal(logger)
+  hangup.stop()
   clearInterval(auditPruning)
   watcher.stop()
   await server.stop()
+  await metrics?.server.stop()
   // Waits for downstream operations in flight, then closes the database.
   await app.close()
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectors } from '../../connectors'
@@ -188,5 +188,17 @@ describe('writeConfigFileAtomic', () => {
     const path = join(dir, 'missing-dir', 'config.yaml')
     expect(() => writeConfigFileAtomic(path, 'x')).toThrow()
     expect(readdirSync(dir)).toEqual(['config.yaml'])
+  })
+})
+
+describe('writeConfigFileAtomic keeps the owner', () => {
+  test.skipIf(process.getuid?.() !== 0)('a file owned by the service user stays owned by it, mode 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimify-owner-'))
+    const path = `${dir}/config.yaml`
+    writeFileSync(path, 'instances: []\n')
+    chownSync(path, 65534, 65534) // nobody
+    writeConfigFileAtomic(path, 'instances: []\n# edited\n')
+    const stat = statSync(path)
+    expect([stat.uid, stat.gid, stat.mode & 0o777]).toEqual([65534, 65534, 0o600])
   })
 })

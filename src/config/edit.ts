@@ -4,7 +4,7 @@
  * elsewhere stay byte for byte. Plus the atomic write that saves the result.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node, type YAMLMap, type YAMLSeq } from 'yaml'
 import type { ApiKeyConfig } from './schema'
@@ -78,12 +78,16 @@ export function expireApiKeys(text: string, instanceId: string, keyIds: readonly
 /** Replaces `path` with `text`: temp file in the same directory, fsync, mode 0600, rename. */
 export function writeConfigFileAtomic(path: string, text: string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  // Run as root (sudo scimify keys …), keep the owner the file had: the
+  // service user must still be able to read it.
+  const owner = existsSync(path) ? statSync(path) : undefined
   const fd = openSync(temporary, 'wx', 0o600)
   try {
     try {
       writeFileSync(fd, text, 'utf8')
       fsyncSync(fd)
       fchmodSync(fd, 0o600) // the umask may have narrowed the mode given to openSync
+      if (owner && process.getuid?.() === 0) fchownSync(fd, owner.uid, owner.gid)
     } finally {
       closeSync(fd)
     }

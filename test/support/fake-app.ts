@@ -121,14 +121,18 @@ export function configWithConnector(type: string, sync: Partial<InstanceConfig['
  * `definition`, with a fast engine backoff, a SCIM client and `settle()`,
  * which runs the engine until the queue is empty (bounded).
  */
-export function appWithConnector(definition: ConnectorDefinition<object>, sync: Partial<InstanceConfig['sync']> = {}) {
+export function appWithConnector(
+  definition: ConnectorDefinition<object>,
+  sync: Partial<InstanceConfig['sync']> = {},
+  backoff = { baseMs: 1, capMs: 5, failedAfter: 3 },
+) {
   const { config, key } = configWithConnector(definition.type, sync)
   const logger = memoryLogger()
   const app = createApp(config, {
     databasePath: ':memory:',
     logger,
     registry: new ConnectorRegistry([...connectors, definition]),
-    syncBackoff: { baseMs: 1, capMs: 5, failedAfter: 3 },
+    syncBackoff: backoff,
   })
   const scim = scimClient(app, { id: 'alpha', key: key.secret, keyId: key.id })
   const settle = async () => {

@@ -55,7 +55,8 @@ describe('/readyz', () => {
 
   test(`answers 503 once an instance's last ${FAILING_AFTER} downstream operations failed, and 200 again after a success`, async () => {
     const fake = fakeDownstreamApp()
-    const { app, scim, settle } = appWithConnector(fake.definition)
+    // A retry waits at least 20 ms: one runDue sees exactly one failure.
+    const { app, scim, settle } = appWithConnector(fake.definition, {}, { baseMs: 40, capMs: 80, failedAfter: 10 })
     fake.control.failWhen = () => true
     expect((await scim.post('/Users', newUser('ann'))).status).toBe(201)
 
@@ -68,7 +69,7 @@ describe('/readyz', () => {
 
     // The engine retries with a (test-short) backoff; each retry fails again.
     for (let i = 0; i < 200 && (await get(app.handle, '/readyz')).status === 200; i++) {
-      await Bun.sleep(3)
+      await Bun.sleep(20)
       await app.sync.runDue('alpha')
     }
     const failing = await get(app.handle, '/readyz')
