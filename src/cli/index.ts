@@ -7,6 +7,7 @@ import { ConnectorRegistry } from '../connector/registry'
 import { makeAuditCommand } from './audit'
 import { makeBackupCommand } from './backup'
 import { makeConfigCommand } from './config-check'
+import { makeDoctorCommand } from './doctor'
 import type { CliContext } from './context'
 import { makeGroupsCommand } from './groups'
 import { makeImportCommand } from './import'
@@ -47,4 +48,5 @@ export function createProgram(ctx: CliContext = defaultContext()): Command {
     .addCommand(makeAuditCommand(ctx))
     .addCommand(makeBackupCommand(ctx))
     .addCommand(makeRestoreCommand(ctx))
+    .addCommand(makeDoctorCommand(ctx))
 }
