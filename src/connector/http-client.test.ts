@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { RetryableError } from './errors'
-import { createHttpClient, type DownstreamCall } from './http-client'
+import { createHttpClient, retryAfterMs, type DownstreamCall } from './http-client'
 
 const app = Bun.serve({
   hostname: '127.0.0.1',
@@ -70,5 +70,15 @@ describe('HTTP client: how each call ended', () => {
     })
     expect((await http.fetch(`http://127.0.0.1:${app.port}/ok`)).status).toBe(200)
     await expect(http.fetch(`http://127.0.0.1:${app.port}/limited`)).rejects.toBeInstanceOf(RetryableError)
+  })
+})
+
+describe('retryAfterMs', () => {
+  const at = Date.UTC(2026, 0, 1)
+  test('retry-after first; then a reset time (GitHub) or a reset delay (Buildkite) when nothing remains', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after': '7', 'ratelimit-remaining': '0', 'ratelimit-reset': '42' }), at)).toBe(7000)
+    expect(retryAfterMs(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(at / 1000 + 30) }), at)).toBe(30_000)
+    expect(retryAfterMs(new Headers({ 'ratelimit-remaining': '0', 'ratelimit-reset': '42' }), at)).toBe(42_000)
+    expect(retryAfterMs(new Headers({ 'ratelimit-remaining': '180', 'ratelimit-reset': '42' }), at)).toBeUndefined()
   })
 })

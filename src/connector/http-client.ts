@@ -70,7 +70,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 }
 
-/** `retry-after` (seconds or an HTTP date), else `x-ratelimit-reset` (epoch seconds) when nothing remains. */
+/**
+ * `retry-after` (seconds or an HTTP date), else `x-ratelimit-reset` (epoch seconds, GitHub) or
+ * `ratelimit-reset` (seconds from now, Buildkite) when nothing remains.
+ */
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
   const retryAfter = headers.get('retry-after')
   if (retryAfter) {
@@ -80,5 +83,8 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   }
   const reset = headers.get('x-ratelimit-reset')
   if (reset && headers.get('x-ratelimit-remaining') === '0' && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now)
+  // The IETF RateLimit fields (Buildkite): `RateLimit-Reset` is seconds until the window resets, not a time.
+  const delta = headers.get('ratelimit-reset')
+  if (delta && headers.get('ratelimit-remaining') === '0' && /^\d+$/.test(delta.trim())) return Number(delta) * 1000
   return undefined
 }
