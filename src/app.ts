@@ -14,7 +14,10 @@ import { schemasOfInstance } from './config/extensions'
 import type { Config } from './config/schema'
 import { ConnectorRegistry } from './connector/registry'
 import type { InstanceSchemas } from './scim/schemas/instance'
+import { AuthThrottle } from './http/auth-throttle'
+import { CidrSet } from './net/cidr'
 import type { InstanceHealth } from './http/deps'
+import { requestLimits } from './http/request-limits'
 import { createMetricsHandler } from './http/modules/metrics/listener'
 import { createFetchHandler, createHttpApp } from './http/server'
 import { createLogger, type Logger } from './log'
@@ -40,8 +43,11 @@ export interface AppOptions {
 }
 
 export interface App {
-  /** Handles one request, with the access log line. */
-  handle(request: Request): Promise<Response>
+  /**
+   * Handles one request, with the access log line. `peer`: the address the
+   * connection came from (Bun's `server.requestIP`); unknown in memory.
+   */
+  handle(request: Request, peer?: string): Promise<Response>
   /** Handles a request to the metrics listener of its own (`server.metrics.listen`). */
   handleMetrics(request: Request): Response
   /** Puts a new config in force (keys, instances, `enabled`) for the next request. */
@@ -73,6 +79,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   let config = initialConfig
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
+  let trustedProxies = new CidrSet(config.server.trusted_proxies ?? [])
   let listenOrigin: string | undefined
   const metrics = createScimifyMetrics({ queueDepths: () => config.instances.map((i) => [i.id, syncState.queueLength(i.id)]) })
   const health = new DownstreamHealthTracker()
@@ -105,6 +112,9 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
         connector: config.instances.find((i) => i.id === runtime.id)?.connector.type ?? 'unknown',
         ...health.of(runtime.id),
       })),
+    limits: () => requestLimits(config.server.limits),
+    trustedProxies: () => trustedProxies,
+    authThrottle: new AuthThrottle(),
   }
   const handle = createFetchHandler(createHttpApp(deps), deps)
 
@@ -115,6 +125,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       config = next
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
+      trustedProxies = new CidrSet(next.server.trusted_proxies ?? [])
       runtimes = runtimesOf(next)
     },
     schemasOf: (instance) => schemas.get(instance)!,

@@ -1,7 +1,8 @@
 /**
  * @module Puts the config file in force in a running serve: when the polling
  * watcher sees it change, and at once on SIGHUP (`systemctl reload scimify`).
- * An invalid file is logged and the last good config stays.
+ * An invalid file is logged and the last good config stays. The listener's
+ * own settings (address, TLS, Bun's body-size backstop) need a restart.
  */
 import type { App } from '../app'
 import { formatIssue, loadConfigFile, type ConfigIssue } from '../config/load'
@@ -41,6 +42,11 @@ export function configReloader({ path, registry, env, app, logger, startup }: Co
       next.server.metrics?.listen !== startup.server.metrics?.listen,
     ]
     if (restartOnly.some(Boolean)) logger.warn('server.listen, server.database and server.metrics.listen take effect after a restart')
+    const listenerChanged = [
+      JSON.stringify(next.server.tls) !== JSON.stringify(startup.server.tls),
+      next.server.limits?.max_body_bytes !== startup.server.limits?.max_body_bytes,
+    ]
+    if (listenerChanged.some(Boolean)) logger.warn('server.tls and server.limits.max_body_bytes take full effect after a restart (new TLS files too)')
   }
   const reject = (issues: ConfigIssue[], signal?: string) => {
     for (const issue of issues) logger.error('config file not applied', { issue: formatIssue(issue), signal })

@@ -12,6 +12,7 @@ import { writeConfigFileAtomic } from '../config/edit'
 import { listenUrl, parseListenAddress } from '../config/listen-address'
 import { resolveConfigPath, type ConfigLocation } from '../config/paths'
 import type { Config } from '../config/schema'
+import { listenerOptions, type ListenerOptions } from '../http/listener-options'
 import { listenForMetrics } from '../http/modules/metrics/listener'
 import { createLogger, logFormatFor, type Logger } from '../log'
 import { configOption, fail, isoSeconds, reportIssues, resolveBeside, withContextOutput } from './command-support'
@@ -49,6 +50,13 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   const address = parseListenAddress(listen)
   if (!address) return fail(ctx, `cannot listen on "${listen}": expected host:port, e.g. 127.0.0.1:8080`)
 
+  let listener: ListenerOptions
+  try {
+    listener = listenerOptions(config.server, (path) => resolveBeside(location.path, path))
+  } catch (error) {
+    return fail(ctx, (error as Error).message)
+  }
+
   const databasePath = resolveBeside(location.path, config.server.database)
   let app: App
   try {
@@ -58,7 +66,12 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   }
   let server: ReturnType<typeof Bun.serve>
   try {
-    server = Bun.serve({ hostname: address.hostname, port: address.port, fetch: app.handle })
+    server = Bun.serve({
+      hostname: address.hostname,
+      port: address.port,
+      ...listener,
+      fetch: (request, bun) => app.handle(request, bun.requestIP(request)?.address),
+    })
   } catch (error) {
     await app.close()
     return fail(ctx, `cannot listen on ${listen}: ${(error as Error).message}`)
@@ -73,7 +86,8 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
     return fail(ctx, `cannot serve metrics on ${metricsListen}: ${(error as Error).message}`)
   }
 
-  const listeningOn = listenUrl(address.hostname, server.port!)
+  const plainUrl = listenUrl(address.hostname, server.port!)
+  const listeningOn = listener.tls ? plainUrl.replace(/^http:/, 'https:') : plainUrl
   app.setListenOrigin(listeningOn)
   ctx.stdout.write(`scimify is listening on ${listeningOn} (config ${location.path}, database ${databasePath})\n`)
   printInstances(ctx, config, config.server.public_url?.replace(/\/+$/, '') ?? listeningOn, newKeys, location)

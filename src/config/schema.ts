@@ -3,6 +3,8 @@
  * afterwards against the schema of the connector their `type` names.
  */
 import * as v from 'valibot'
+import { parseCidr } from '../net/cidr'
+import { parseDuration } from './duration'
 import { parseListenAddress } from './listen-address'
 import { secretReference } from './references'
 
@@ -118,6 +120,29 @@ export const metricsSchema = v.strictObject({
   token: v.optional(secretReference()),
 })
 
+/** Limits on each request; unset keys take the defaults of src/http/request-limits.ts. */
+export const limitsSchema = v.strictObject({
+  /** Largest request body in bytes (default 1 MiB): 413 beyond it. */
+  max_body_bytes: v.optional(v.pipe(v.number('must be a number of bytes'), v.integer('must be a whole number'), v.minValue(1024, 'must be at least 1024'))),
+  /** How long a request may run (default "30s"): 503 when it is still running then. */
+  request_timeout: v.optional(v.pipe(v.string(), v.check(isPositiveDuration, 'must be a whole number above 0 and a unit (s, m, h), e.g. "30s"'))),
+  /** How many requests run at once (default 256): 503 with Retry-After beyond it. */
+  max_concurrent: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'))),
+})
+
+/** A certificate chain and its private key, PEM files; relative paths are relative to the config file. */
+export const tlsSchema = v.strictObject({
+  cert: v.pipe(v.string(), v.nonEmpty('must name the certificate file (PEM)')),
+  key: v.pipe(v.string(), v.nonEmpty('must name the private key file (PEM)')),
+})
+
+function isPositiveDuration(text: string): boolean {
+  if (!/^\d{1,9}[smh]$/.test(text)) return false
+  return parseDuration(text) > 0
+}
+
+const cidr = v.pipe(v.string(), v.check((text) => parseCidr(text) !== undefined, 'must be an address or a CIDR range, e.g. "10.0.0.0/8" or "fd00::/8"'))
+
 export const serverSchema = v.strictObject({
   /** How long the audit log keeps entries. */
   audit_retention: v.optional(
@@ -128,6 +153,10 @@ export const serverSchema = v.strictObject({
   public_url: v.optional(v.pipe(v.string(), v.url('must be an absolute URL, e.g. "https://scim.example.com"'))),
   database: v.optional(v.pipe(v.string(), v.nonEmpty()), './scimify.db'),
   metrics: v.optional(metricsSchema),
+  limits: v.optional(limitsSchema),
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed; default: none. */
+  trusted_proxies: v.optional(v.array(cidr)),
+  tls: v.optional(tlsSchema),
 })
 
 export const configSchema = v.strictObject({

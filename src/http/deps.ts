@@ -1,5 +1,8 @@
 /** @module What the HTTP layer needs from the rest of the app, as plain values. */
 import type { Keyring } from '../auth/keyring'
+import type { AuthThrottle } from './auth-throttle'
+import type { CidrSet } from '../net/cidr'
+import type { RequestLimits } from './request-limits'
 import type { Secret } from '../config/references'
 import type { Logger } from '../log'
 import type { ScimifyMetrics } from '../metrics/scimify'
@@ -27,6 +30,12 @@ export interface HttpDeps {
   metricsToken?(): Secret | undefined
   /** Each enabled instance's downstream health, for /readyz; absent: no instance is checked. */
   instanceHealth?(): InstanceHealth[]
+  /** `server.limits` of the config in force, with defaults; absent: the defaults. */
+  limits?(): RequestLimits
+  /** `server.trusted_proxies` of the config in force; absent: no proxy is trusted. */
+  trustedProxies?(): CidrSet
+  /** Slows down failed authentication per client address and instance; absent: no throttling. */
+  authThrottle?: AuthThrottle
 }
 
 export interface InstanceHealth extends DownstreamHealth {

@@ -4,13 +4,11 @@
  */
 import type { Logger } from '../log'
 import { ScimError } from '../scim/errors'
+import { RetryLaterError } from './retry-later'
 import { scimJson } from './scim-response'
 
 export function renderError(code: string | number, error: unknown, request: Request, logger: Logger): Response {
-  if (error instanceof ScimError) {
-    const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer realm="scimify"' } : {}
-    return scimJson(error.toJSON(), error.status, headers)
-  }
+  if (error instanceof ScimError) return scimErrorResponse(error)
   switch (code) {
     case 'NOT_FOUND':
       return scimJson(ScimError.notFound(`No endpoint at ${new URL(request.url).pathname}`).toJSON(), 404)
@@ -25,4 +23,11 @@ export function renderError(code: string | number, error: unknown, request: Requ
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   })
   return scimJson(new ScimError(500, undefined, 'Internal server error').toJSON(), 500)
+}
+
+/** A ScimError as its response: `WWW-Authenticate` on a 401, `Retry-After` when it says when to retry. */
+export function scimErrorResponse(error: ScimError): Response {
+  const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer realm="scimify"' } : {}
+  if (error instanceof RetryLaterError) headers['retry-after'] = String(error.retryAfterSeconds)
+  return scimJson(error.toJSON(), error.status, headers)
 }

@@ -1,7 +1,8 @@
 /**
  * @module Builds the HTTP app (no listening here) and the fetch handler that
- * wraps it: a request id, one access-log line per request (method, path,
- * status, duration, instance and key id, never the key), the request metrics
+ * wraps it: the client address (through trusted proxies), the request limits,
+ * a request id, one access-log line per request (method, path, status,
+ * duration, client, instance and key id, never the key), the request metrics
  * and the audit entry of a SCIM write.
  */
 import { Elysia } from 'elysia'
@@ -16,7 +17,10 @@ import { metricsModule } from './modules/metrics'
 import { searchModule } from './modules/search'
 import { usersModule } from './modules/users'
 import { negotiateContentType } from './content-type'
+import { CidrSet } from '../net/cidr'
+import { clientView } from './client-address'
 import { normalizeRequestPath } from './normalize-path'
+import { createLimiter, DEFAULT_LIMITS } from './request-limits'
 import { requestIdOf, withRequestId } from './request-id'
 import { noteRequest, requestInfo, type RequestInfo } from './request-info'
 import { recordRequest } from './request-metrics'
@@ -39,15 +43,29 @@ export function createHttpApp(deps: HttpDeps) {
 
 export type HttpApp = ReturnType<typeof createHttpApp>
 
-/** The fetch handler for Bun.serve: the app with a request id, the access log, metrics and audit. */
+/**
+ * The fetch handler for Bun.serve: the app within the request limits, with a
+ * request id, the access log, metrics and audit. `peer` is the address of
+ * the connection's other end (Bun's `server.requestIP`).
+ */
 export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
-  async function handle(original: Request, requestId: string): Promise<Response> {
+  const limiter = createLimiter(deps.limits ?? (() => DEFAULT_LIMITS))
+  const nobody = new CidrSet([])
+
+  async function handle(original: Request, requestId: string, peer: string | undefined): Promise<Response> {
     const started = performance.now()
-    const request = normalizeRequestPath(original)
+    const { client, request: forwarded } = clientView(original, peer, deps.trustedProxies?.() ?? nobody)
+    // The request the app sees (its body may be read into memory by the limits): what it learned is noted on it.
+    let request = normalizeRequestPath(forwarded)
     let status = 500
     let location: string | null = null
     try {
-      const response = withRequestId(negotiateContentType(request, await app.handle(request)), requestId)
+      const limited = await limiter.run(request, (bounded) => {
+        request = bounded
+        noteRequest(request, { client })
+        return app.handle(request)
+      })
+      const response = withRequestId(negotiateContentType(request, limited), requestId)
       status = response.status
       location = response.headers.get('location')
       return response
@@ -60,6 +78,7 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
         path,
         status,
         duration_ms: Math.round(elapsedMs * 10) / 10,
+        client,
         instance: info.instance,
         key_id: info.keyId,
         request_id: requestId,
@@ -69,10 +88,10 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
     }
   }
 
-  return function handleRequest(original: Request): Promise<Response> {
+  return function handleRequest(original: Request, peer?: string): Promise<Response> {
     const requestId = requestIdOf(original)
     // Every line logged while handling the request (errors included) carries its id.
-    return withLogFields({ request_id: requestId }, () => handle(original, requestId))
+    return withLogFields({ request_id: requestId }, () => handle(original, requestId, peer))
   }
 }
 

@@ -84,6 +84,8 @@ export class SyncEngine {
   private readonly inFlight = new Map<string, Promise<void>>()
   private fullReconcile: Promise<unknown> | undefined
   private lastFullCheck = 0
+  /** Started by start() (serve), as opposed to runDue() alone (CLI, tests). */
+  private running = false
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopping = false
   private readonly now: () => number
@@ -98,6 +100,7 @@ export class SyncEngine {
 
   start(): void {
     this.stopping = false
+    this.running = true
     // Claims left by a process that died would hold their resources back until
     // they lapse; the serving process takes them over at once.
     this.deps.sync.releaseAllClaims()
@@ -113,6 +116,7 @@ export class SyncEngine {
   /** Stops taking work and waits for the reconciles in flight: a safe point for shutdown. */
   async stop(): Promise<void> {
     this.stopping = true
+    this.running = false
     clearTimeout(this.timer)
     await Promise.allSettled([...this.inFlight.values(), this.fullReconcile])
   }
@@ -193,6 +197,9 @@ export class SyncEngine {
       .finally(() => {
         this.inFlight.delete(id)
         this.deps.sync.release(entry)
+        // A free slot takes the next due entry now, not at the next poll: the
+        // poll interval must not cap throughput (4 per 250 ms would be 16/s).
+        if (this.running && !this.stopping) this.tick()
       })
     this.inFlight.set(id, run)
     return true

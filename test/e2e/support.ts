@@ -95,7 +95,7 @@ export async function startServer(args: string[], options: { cwd?: string; env?:
     const { value, done } = await reader.read()
     if (done) throw new Error(`scimify exited before listening (code ${await child.exited}):\n${banner}\n${stderr}`)
     banner += decoder.decode(value)
-    url = /listening on (http:\/\/\S+)/.exec(banner)?.[1]
+    url = /listening on (https?:\/\/\S+)/.exec(banner)?.[1]
   }
   // Keep reading so the banner is complete and the pipe never fills.
   void (async () => {
