@@ -31,6 +31,9 @@ export function makeServeCommand(ctx: CliContext): Command {
     })
 }
 
+/** How long SIGTERM waits for requests in flight before closing their connections. */
+const SHUTDOWN_GRACE_MS = 10_000
+
 interface CreatedKey {
   instance: string
   secret: string
@@ -108,7 +111,8 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   hangup.stop()
   clearInterval(auditPruning)
   watcher.stop()
-  await server.stop()
+  // Stop accepting, let requests in flight finish, but not forever.
+  await Promise.race([server.stop(), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => server.stop(true))])
   await metrics?.server.stop()
   // Waits for downstream operations in flight, then closes the database.
   await app.close()
