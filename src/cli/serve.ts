@@ -112,7 +112,9 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   clearInterval(auditPruning)
   watcher.stop()
   // Stop accepting, let requests in flight finish, but not forever.
-  await Promise.race([server.stop(), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => server.stop(true))])
+  const force = setTimeout(() => void server.stop(true), SHUTDOWN_GRACE_MS)
+  await server.stop()
+  clearTimeout(force)
   await metrics?.server.stop()
   // Waits for downstream operations in flight, then closes the database.
   await app.close()
