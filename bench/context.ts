@@ -1,0 +1,39 @@
+/** @module What the scenarios share: the profile, the server under test, its key, the ceiling and the users loaded so far. */
+import { join } from 'node:path'
+import type { Profile } from './profile'
+import type { Row } from './report'
+import type { Running, Workspace } from './server'
+import type { LoadSpec, UserRef } from './spec'
+
+export interface Bench {
+  profile: Profile
+  ws: Workspace
+  server: Running
+  /** SCIM base URL of the `bench` instance. */
+  base: string
+  key: string
+  /** Bare Bun.serve req/s by concurrency. */
+  ceiling: Map<number, number>
+  /** Every user created so far, also written to usersFile for the load generator. */
+  users: UserRef[]
+  usersFile: string
+  rows: Row[]
+}
+
+export function usersFileIn(dir: string): string {
+  return join(dir, 'users.json')
+}
+
+/** A load spec on the bench instance with the profile's bounds. */
+export function specFor(bench: Bench, kind: LoadSpec['kind'], concurrency: number, extra: Partial<LoadSpec> = {}): LoadSpec {
+  return {
+    kind,
+    base: bench.base,
+    key: bench.key,
+    concurrency,
+    maxRequests: bench.profile.maxRequests,
+    maxSeconds: bench.profile.seconds,
+    usersFile: bench.usersFile,
+    ...extra,
+  }
+}
