@@ -3,7 +3,9 @@
  * by importing its definition here; nothing is discovered by scanning.
  */
 import type { ConnectorDefinition } from '../src/connector/types'
+import { buildkiteConnector } from './buildkite'
 import { directoryConnector } from './directory'
+import { githubConnector } from './github'
 import { webhookConnector } from './webhook'
 
-export const connectors: readonly ConnectorDefinition[] = [directoryConnector, webhookConnector]
+export const connectors: readonly ConnectorDefinition[] = [directoryConnector, webhookConnector, buildkiteConnector, githubConnector]

@@ -11,9 +11,9 @@ import { Secret, secretReference } from './references'
 
 const registry = new ConnectorRegistry(connectors)
 
-// A connector with a secret setting; no real connector has one yet.
+// A connector with a secret setting, kept apart from the real ones.
 const tokenConnector = {
-  type: 'github',
+  type: 'token-app',
   description: 'test connector with a secret',
   settings: v.strictObject({ org: v.string(), token: secretReference() }),
   capabilities: { users: true, groups: true, import: false },
@@ -157,7 +157,7 @@ instances:
   })
 
   describe('connector settings', () => {
-    const text = 'instances:\n  - id: gh\n    connector:\n      type: github\n      org: example\n      token: ${env:GITHUB_TOKEN}\n'
+    const text = 'instances:\n  - id: gh\n    connector:\n      type: token-app\n      org: example\n      token: ${env:GITHUB_TOKEN}\n'
 
     test('are validated by the connector and resolved against the given env', () => {
       const result = parseConfig(text, withGithub, { GITHUB_TOKEN: 'ghp_s3cret' })
@@ -197,7 +197,7 @@ describe('loadConfigFile', () => {
   test('relative ${file:…} references are relative to the file\'s folder', () => {
     writeFileSync(join(dir, 'token'), 'from-file\n')
     const path = join(dir, 'secret.yaml')
-    writeFileSync(path, 'instances:\n  - id: gh\n    connector:\n      type: github\n      org: example\n      token: ${file:./token}\n')
+    writeFileSync(path, 'instances:\n  - id: gh\n    connector:\n      type: token-app\n      org: example\n      token: ${file:./token}\n')
     const result = loadConfigFile(path, withGithub, {})
     if (!result.ok) throw new Error(result.issues.map(formatIssue).join('\n'))
     expect((result.config.instances[0].connector.settings as { token: Secret }).token.reveal()).toBe('from-file')

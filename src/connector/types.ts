@@ -118,4 +118,15 @@ export interface ConnectorDefinition<Settings = unknown> {
   schemaExtensions?: SchemaExtension[]
   /** Starts the connector for one instance; absent for a store-only connector. */
   create?(settings: Settings, deps: ConnectorDeps): Connector
+  /**
+   * For `scimify doctor`: can these credentials reach the app and do what the
+   * connector does there? Must change nothing downstream; may throw.
+   */
+  checkAccess?(settings: Settings, deps: ConnectorDeps): Promise<AccessReport>
+}
+
+/** What `checkAccess` found: one line per check, with a fix for each that failed. */
+export interface AccessReport {
+  ok: boolean
+  checks: { name: string; ok: boolean; detail: string; fix?: string }[]
 }

@@ -240,8 +240,10 @@ export class SyncEngine {
     const { sync, audit } = this.deps
     for (const entry of journal) {
       sync.extendClaim(key, this.now() + CLAIM_MS)
-      const operation = entry.operation
       const link = sync.link(key) ?? { ...key, status: 'pending', lastError: null, syncedAt: null }
+      // Planned before an earlier operation of the same run created the object
+      // downstream (group.created, then its members): give it the link now.
+      const operation = entry.operation.link || !link.downstream ? entry.operation : { ...entry.operation, link: link.downstream }
       let result: OperationResult
       try {
         if (!runtime.connector) throw new Error(`the ${runtime.id} connector cannot apply ${operation.type}`)

@@ -1,14 +1,7 @@
 /**
- * @module Runs a connector's own access check, for connectors whose
- * definition has one, and turns its report into doctor checks.
- *
- * Proposed SDK contract (not yet in src/connector/types.ts), read loosely here:
- *
- *   checkAccess?(settings: Settings, deps: ConnectorDeps): Promise<AccessReport>
- *   interface AccessReport { ok: boolean; checks: { name: string; ok: boolean; detail: string; fix?: string }[] }
- *
- * It must change nothing downstream. A report of the form
- * `{ ok, problems: string[] }` is understood as well.
+ * @module Runs a connector's own access check (`checkAccess` of the SDK), for
+ * connectors whose definition has one, and turns its report into doctor
+ * checks. The report is read defensively: a connector's bug must not crash doctor.
  */
 import type { InstanceConfig } from '../../config/schema'
 import type { ConnectorDefinition, ConnectorDeps } from '../../connector/types'
