@@ -76,10 +76,10 @@ describe('configReloader.reload (SIGHUP)', () => {
     expect(logger.lines.join('')).toContain('WARN server.listen, server.database and server.metrics.listen take effect after a restart')
   })
 
-  test('says that TLS and the body limit take full effect after a restart, and applies the rest of server.limits at once', () => {
+  test('says that TLS and the body limit take effect on SIGHUP or a restart, and applies the rest of server.limits at once', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace('database: ":memory:"', 'database: ":memory:"\n  limits:\n    max_body_bytes: 4096\n    max_concurrent: 4'))
     reloader.reload('SIGHUP')
-    expect(logger.lines.join('')).toContain('WARN server.tls and server.limits.max_body_bytes take full effect after a restart')
+    expect(logger.lines.join('')).toContain('WARN server.tls and server.limits.max_body_bytes take effect on SIGHUP (systemctl reload) or a restart')
     expect(logger.lines.join('')).not.toContain('server.listen, server.database')
     expect(app.config().server.limits).toEqual({ max_body_bytes: 4096, max_concurrent: 4 })
   })

@@ -46,7 +46,7 @@ export function configReloader({ path, registry, env, app, logger, startup }: Co
       JSON.stringify(next.server.tls) !== JSON.stringify(startup.server.tls),
       next.server.limits?.max_body_bytes !== startup.server.limits?.max_body_bytes,
     ]
-    if (listenerChanged.some(Boolean)) logger.warn('server.tls and server.limits.max_body_bytes take full effect after a restart (new TLS files too)')
+    if (listenerChanged.some(Boolean)) logger.warn('server.tls and server.limits.max_body_bytes take effect on SIGHUP (systemctl reload) or a restart')
   }
   const reject = (issues: ConfigIssue[], signal?: string) => {
     for (const issue of issues) logger.error('config file not applied', { issue: formatIssue(issue), signal })

@@ -67,14 +67,18 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   } catch (error) {
     return fail(ctx, `cannot open the database ${databasePath}: ${(error as Error).message}`)
   }
-  let server: ReturnType<typeof Bun.serve>
-  try {
-    server = Bun.serve({
+  // reusePort: on SIGHUP a new listener (new TLS files) takes over the port before the old one stops.
+  const startListener = (options: ListenerOptions, port: number) =>
+    Bun.serve({
       hostname: address.hostname,
-      port: address.port,
-      ...listener,
+      port,
+      reusePort: true,
+      ...options,
       fetch: (request, bun) => app.handle(request, bun.requestIP(request)?.address),
     })
+  let server: ReturnType<typeof Bun.serve>
+  try {
+    server = startListener(listener, address.port)
   } catch (error) {
     await app.close()
     return fail(ctx, `cannot listen on ${listen}: ${(error as Error).message}`)
@@ -104,11 +108,26 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   })
   // `systemctl reload` (ExecReload=kill -HUP): now, not at the next poll.
   hangup.reloadWith(reloader)
+  // SIGHUP also renews the listener: TLS files read again, the body limit of the config in force.
+  const renewListener = async () => {
+    try {
+      const replacement = startListener(listenerOptions(app.config().server, (path) => resolveBeside(location.path, path)), server.port!)
+      const previous = server
+      server = replacement
+      await previous.stop()
+      logger.info('listener renewed', { signal: 'SIGHUP', tls: Boolean(app.config().server.tls) })
+    } catch (error) {
+      logger.error('listener not renewed; the previous one keeps serving', { error: (error as Error).message })
+    }
+  }
+  const onHangup = () => void renewListener()
+  process.on('SIGHUP', onHangup)
 
   app.sync.start()
   const auditPruning = pruneAuditLogHourly(app, logger)
   await untilStopSignal(logger)
   hangup.stop()
+  process.off('SIGHUP', onHangup)
   clearInterval(auditPruning)
   watcher.stop()
   // Stop accepting, let requests in flight finish, but not forever.

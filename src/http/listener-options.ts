@@ -1,7 +1,8 @@
 /**
  * @module The Bun.serve options that come from `server.*`: the body-size
- * backstop and TLS. Both are fixed when the listener starts (Bun's
- * `server.reload` changes handlers only), so they take a restart.
+ * backstop and TLS. Both are fixed when a listener starts (Bun's
+ * `server.reload` changes handlers only): `serve` starts a new listener on
+ * SIGHUP, which takes over the port (reusePort) before the old one stops.
  */
 import { readFileSync } from 'node:fs'
 import type { ServerConfig } from '../config/schema'

@@ -3,6 +3,7 @@
  * limit (scimify's SCIM 413, and Bun's maxRequestBodySize behind it), Bun's
  * header-size limit, and TLS with a self-signed certificate.
  */
+import { connect as connectTls } from 'node:tls'
 import { afterEach, describe, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -67,6 +68,42 @@ describe('TLS', () => {
     const response = await fetch(`${server.url}/healthz`, { tls: { ca } } as RequestInit)
     expect(response.status).toBe(200)
     await expect(fetch(server.url.replace('https:', 'http:') + '/healthz')).rejects.toThrow()
+  })
+
+  test.skipIf(!openssl)('SIGHUP serves renewed TLS files without a restart (needs openssl)', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'tls'))
+    const makeCertificate = (name: string) => {
+      const made = Bun.spawnSync(
+        [openssl!, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1',
+          '-keyout', join(dir, 'tls/key.pem'), '-out', join(dir, 'tls/cert.pem')],
+        { stderr: 'pipe' },
+      )
+      expect(made.exitCode).toBe(0)
+    }
+    const servedName = (port: number) =>
+      new Promise<string>((done, fail) => {
+        const socket = connectTls({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+          done(String(socket.getPeerCertificate().subject.CN))
+          socket.end()
+        })
+        socket.on('error', fail)
+      })
+    makeCertificate('first')
+    const config = writeConfig(dir, '  tls:\n    cert: ./tls/cert.pem\n    key: ./tls/key.pem\n')
+    const server = await startServer(['--config', config])
+    running.push(server)
+    const port = Number(new URL(server.url).port)
+    expect(await servedName(port)).toBe('first')
+
+    makeCertificate('renewed')
+    server.process.kill('SIGHUP')
+    // A connection caught in the old listener's queue as it closes may be reset (SO_REUSEPORT): look again.
+    const nameNow = () => servedName(port).catch(() => 'reset')
+    const deadline = Date.now() + 5_000
+    while ((await nameNow()) !== 'renewed' && Date.now() < deadline) await Bun.sleep(50)
+    expect(await servedName(port)).toBe('renewed')
+    expect(server.log()).toContain('listener renewed')
   })
 
   test('a TLS file that cannot be read stops serve with the setting and the path', async () => {
