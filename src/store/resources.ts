@@ -13,6 +13,16 @@ import { sortToSql } from './sort-sql'
 import { SyncStore } from './sync'
 import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
 
+/**
+ * A linked resource's display text, computed in SQL so no member's JSON is
+ * parsed in JavaScript: the given text, else displayName, else a user's userName.
+ */
+const LINK_DISPLAY = (alias: string, given: string) =>
+  `coalesce(${given}, json_extract(${alias}.data, '$.displayName'), CASE WHEN ${alias}.type = 'User' THEN json_extract(${alias}.data, '$.userName') END)`
+
+/** The columns a ResourceRow needs; not data_lc, the folded copy only SQL reads. */
+const ROW_COLUMNS = 'r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified'
+
 interface ResourceRow {
   seq: number
   id: string
@@ -26,8 +36,7 @@ interface ResourceRow {
 interface LinkRow {
   id: string
   type: ResourceKind
-  data: string
-  /** The display text the client gave for a member, if any. */
+  /** The display text the client gave for a member, else the resource's displayName (or a user's userName). */
   display: string | null
 }
 
@@ -164,7 +173,7 @@ export class ResourceStore {
 
     if (paging.kind === 'index') {
       const rows = this.db
-        .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+        .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
         .all(...params, paging.count as never, (paging.startIndex - 1) as never)
       return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
     }
@@ -174,10 +183,10 @@ export class ResourceStore {
     const rows =
       query.sort || 'offset' in position
         ? this.db
-            .query<ResourceRow, never[]>(`SELECT r.* ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
             .all(...params, (paging.count + 1) as never, ('offset' in position ? position.offset : 0) as never)
         : this.db
-            .query<ResourceRow, never[]>(`SELECT r.* ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
+            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
             .all(...params, position.after as never, (paging.count + 1) as never)
     const page = rows.slice(0, paging.count)
     const result: ListResult = { totalResults: total, resources: page.map((row) => this.hydrate(row)) }
@@ -241,11 +250,9 @@ export class ResourceStore {
   }
 
   private links(statement: Statement, seq: number): ResourceLink[] {
-    return (statement.all({ seq }) as LinkRow[]).map((link) => {
-      const data = JSON.parse(link.data) as ScimObject
-      const display = (link.display ?? (link.type === 'User' ? data.displayName ?? data.userName : data.displayName)) as string | undefined
-      return { value: link.id, type: link.type, ...(display !== undefined ? { display } : {}) }
-    })
+    return (statement.all({ seq }) as LinkRow[]).map((link) =>
+      link.display === null ? { value: link.id, type: link.type } : { value: link.id, type: link.type, display: link.display },
+    )
   }
 
   private assertUniqueUserName(instance: string, type: ResourceKind, data: ScimObject, ownSeq: number | undefined) {
@@ -285,8 +292,8 @@ function prepare(db: Database) {
         active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified
       WHERE seq = $seq`),
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
-    selectById: db.prepare('SELECT * FROM resources WHERE instance = $instance AND id = $id AND type = $type'),
-    selectBySeq: db.prepare('SELECT * FROM resources WHERE seq = $seq'),
+    selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
+    selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
     countByType: db.prepare('SELECT type, count(*) AS n FROM resources WHERE instance = $instance GROUP BY type'),
     selectKeys: db.prepare('SELECT type, id FROM resources WHERE instance = $instance ORDER BY seq'),
     selectSeqById: db.prepare('SELECT seq FROM resources WHERE instance = $instance AND id = $id'),
@@ -301,10 +308,10 @@ function prepare(db: Database) {
     ),
     deleteMembers: db.prepare('DELETE FROM group_members WHERE group_seq = $seq'),
     selectMembers: db.prepare(`
-      SELECT m.id, m.type, m.data, gm.display FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
+      SELECT m.id, m.type, ${LINK_DISPLAY('m', 'gm.display')} AS display FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
       WHERE gm.group_seq = $seq ORDER BY m.seq`),
     selectGroups: db.prepare(`
-      SELECT g.id, g.type, g.data, NULL AS display FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
+      SELECT g.id, g.type, ${LINK_DISPLAY('g', 'NULL')} AS display FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
       WHERE gm.member_seq = $seq ORDER BY g.seq`),
   }
 }

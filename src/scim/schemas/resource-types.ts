@@ -36,7 +36,18 @@ export function findAttribute(
 ): AttributeDefinition | undefined {
   const list = 'attributes' in attributes ? attributes.attributes : attributes
   const lower = name.toLowerCase()
-  const found = list.find((a) => a.name.toLowerCase() === lower)
-  if (found || lower !== 'displayname') return found
-  return list.find((a) => a.name === 'display')
+  const byName = indexOf(list)
+  return byName.get(lower) ?? (lower === 'displayname' ? byName.get('display') : undefined)
+}
+
+/** Lower-cased name → attribute, built once per list: lookups are on every request's hot path. */
+const indexes = new WeakMap<readonly AttributeDefinition[], Map<string, AttributeDefinition>>()
+
+function indexOf(list: readonly AttributeDefinition[]): Map<string, AttributeDefinition> {
+  let index = indexes.get(list)
+  if (!index) {
+    index = new Map(list.map((attribute) => [attribute.name.toLowerCase(), attribute]))
+    indexes.set(list, index)
+  }
+  return index
 }
