@@ -69,16 +69,18 @@ describe('import', () => {
     const bobDownstream = fake.addUserByHand({ userName: 'bob-gh', emails: ['bob@example.com'], active: true })
     const annDownstream = fake.addUserByHand({ userName: 'ann-gh', emails: ['ann@example.com'], active: true })
     fake.addGroupByHand('Eng', [annDownstream, bobDownstream])
+    const importAll = () =>
+      importDownstream({
+        instance: 'alpha',
+        connector: fake.definition.create(),
+        schemas: builtInSchemas,
+        baseUrl: 'http://localhost/scim/v2/alpha',
+        match: 'email',
+        resources: app.store,
+        sync: app.syncState,
+      })
 
-    const report = await importDownstream({
-      instance: 'alpha',
-      connector: fake.definition.create(),
-      schemas: builtInSchemas,
-      baseUrl: 'http://localhost/scim/v2/alpha',
-      match: 'email',
-      resources: app.store,
-      sync: app.syncState,
-    })
+    const report = await importAll()
     expect(report).toEqual({ users: { linked: 1, created: 1, alreadyLinked: 0 }, groups: { linked: 0, created: 1, alreadyLinked: 0 }, skipped: [] })
     await settle()
     expect(fake.applied).toEqual([])
@@ -93,15 +95,7 @@ describe('import', () => {
     expect(fake.applied.map((op) => op.type)).toEqual(['user.updated'])
     expect(fake.users.size).toBe(2)
 
-    const again = await importDownstream({
-      instance: 'alpha',
-      connector: fake.definition.create(),
-      schemas: builtInSchemas,
-      baseUrl: 'http://localhost/scim/v2/alpha',
-      match: 'email',
-      resources: app.store,
-      sync: app.syncState,
-    })
+    const again = await importAll()
     expect(again.users).toEqual({ linked: 0, created: 0, alreadyLinked: 2 })
   })
 })
