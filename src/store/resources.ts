@@ -3,7 +3,7 @@
  * the differences (userName uniqueness, memberships) are columns and joins,
  * not copies of the code. Every method is scoped to one instance.
  */
-import type { Database, Statement } from 'bun:sqlite'
+import type { Database } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
 import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
@@ -11,7 +11,7 @@ import { filterToSql } from './filter-sql'
 import { foldStrings } from './fold'
 import { sortToSql } from './sort-sql'
 import { SyncStore } from './sync'
-import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceLink, ResourceWrite, StoredResource } from './types'
+import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from './types'
 
 /**
  * A linked resource's display text, computed in SQL so no member's JSON is
@@ -20,8 +20,20 @@ import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceLink, Reso
 const LINK_DISPLAY = (alias: string, given: string) =>
   `coalesce(${given}, json_extract(${alias}.data, '$.displayName'), CASE WHEN ${alias}.type = 'User' THEN json_extract(${alias}.data, '$.userName') END)`
 
-/** The columns a ResourceRow needs; not data_lc, the folded copy only SQL reads. */
-const ROW_COLUMNS = 'r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified'
+/**
+ * A group's members or a user's groups as one JSON array of [id, type, display]
+ * in resource order: a correlated subquery, so a resource and its links are one
+ * statement (a second statement per resource cost more than the row itself).
+ */
+const LINKS_JSON = `CASE r.type
+  WHEN 'Group' THEN (SELECT json_group_array(json_array(m.id, m.type, ${LINK_DISPLAY('m', 'gm.display')}) ORDER BY m.seq)
+    FROM group_members gm JOIN resources m ON m.seq = gm.member_seq WHERE gm.group_seq = r.seq)
+  ELSE (SELECT json_group_array(json_array(g.id, g.type, ${LINK_DISPLAY('g', 'NULL')}) ORDER BY g.seq)
+    FROM group_members gm JOIN resources g ON g.seq = gm.group_seq WHERE gm.member_seq = r.seq)
+END`
+
+/** The columns a ResourceRow needs (not data_lc, the folded copy only SQL reads) and its links. */
+const ROW_COLUMNS = `r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, ${LINKS_JSON} AS links`
 
 interface ResourceRow {
   seq: number
@@ -31,13 +43,8 @@ interface ResourceRow {
   version: number
   created: string
   last_modified: string
-}
-
-interface LinkRow {
-  id: string
-  type: ResourceKind
-  /** The display text the client gave for a member, else the resource's displayName (or a user's userName). */
-  display: string | null
+  /** JSON array of [id, type, display | null]. */
+  links: string
 }
 
 /** Attributes copied into indexed columns or rows so filters on them are index lookups. */
@@ -146,10 +153,10 @@ export class ResourceStore {
       if (!row) return false
       check?.(this.hydrate(row))
       // Its memberships go with it: the groups that held it change too.
-      const parents = this.links(this.statements.selectGroups, row.seq)
+      const parents = this.groupIdsOf(row.seq)
       this.statements.delete.run({ instance, type, id })
       this.sync.markDirty({ instance, type, id })
-      for (const group of parents) this.sync.markDirty({ instance, type: 'Group', id: group.value })
+      for (const group of parents) this.sync.markDirty({ instance, type: 'Group', id: group })
       return true
     })()
   }
@@ -217,7 +224,7 @@ export class ResourceStore {
   /** The ids of the groups that have this user or group as a direct member. */
   parentGroupIds(instance: string, id: string): string[] {
     const row = this.statements.selectSeqById.get({ instance, id }) as { seq: number } | null
-    return row ? this.links(this.statements.selectGroups, row.seq).map((group) => group.value) : []
+    return row ? this.groupIdsOf(row.seq) : []
   }
 
   /** True when a write to the database succeeds (for /healthz). */
@@ -244,15 +251,16 @@ export class ResourceStore {
       created: row.created,
       lastModified: row.last_modified,
     }
-    if (row.type === 'Group') resource.members = this.links(this.statements.selectMembers, row.seq)
-    else resource.groups = this.links(this.statements.selectGroups, row.seq)
+    const links = (JSON.parse(row.links) as [string, ResourceKind, string | null][]).map(([value, type, display]) =>
+      display === null ? { value, type } : { value, type, display },
+    )
+    if (row.type === 'Group') resource.members = links
+    else resource.groups = links
     return resource
   }
 
-  private links(statement: Statement, seq: number): ResourceLink[] {
-    return (statement.all({ seq }) as LinkRow[]).map((link) =>
-      link.display === null ? { value: link.id, type: link.type } : { value: link.id, type: link.type, display: link.display },
-    )
+  private groupIdsOf(seq: number): string[] {
+    return (this.statements.selectGroupIds.all({ seq }) as { id: string }[]).map((group) => group.id)
   }
 
   private assertUniqueUserName(instance: string, type: ResourceKind, data: ScimObject, ownSeq: number | undefined) {
@@ -307,11 +315,6 @@ function prepare(db: Database) {
       'INSERT INTO _health (id, checked_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
     ),
     deleteMembers: db.prepare('DELETE FROM group_members WHERE group_seq = $seq'),
-    selectMembers: db.prepare(`
-      SELECT m.id, m.type, ${LINK_DISPLAY('m', 'gm.display')} AS display FROM group_members gm JOIN resources m ON m.seq = gm.member_seq
-      WHERE gm.group_seq = $seq ORDER BY m.seq`),
-    selectGroups: db.prepare(`
-      SELECT g.id, g.type, ${LINK_DISPLAY('g', 'NULL')} AS display FROM group_members gm JOIN resources g ON g.seq = gm.group_seq
-      WHERE gm.member_seq = $seq ORDER BY g.seq`),
+    selectGroupIds: db.prepare('SELECT g.id FROM group_members gm JOIN resources g ON g.seq = gm.group_seq WHERE gm.member_seq = $seq'),
   }
 }

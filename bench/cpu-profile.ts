@@ -1,0 +1,103 @@
+/**
+ * @module `bun bench/cpu-profile.ts <kind> [users] [seconds]`: runs scimify from source under `bun --cpu-prof`,
+ * loads `users` users (default 2,000), drives one load kind (get-id, filter, patch-title, create-users, …) from the
+ * separate load generator, stops the server and prints the functions with the most CPU time, self and inclusive.
+ * The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { drive } from './drive'
+import { DIRECTORY_INSTANCE, firstOk, freePort, ROOT } from './server'
+import type { LoadSpec, OpKind, UserRef } from './spec'
+
+const [kind = 'get-id', usersArg = '2000', secondsArg = '5'] = process.argv.slice(2) as [OpKind?, string?, string?]
+const users = Number(usersArg)
+const dir = mkdtempSync(join(tmpdir(), 'scimify-cpu-profile-'))
+const config = join(dir, 'config.yaml')
+writeFileSync(config, `server:\n  listen: "127.0.0.1:0"\n  database: "./state/scimify.db"\ninstances:\n${DIRECTORY_INSTANCE}`)
+const main = join(ROOT, 'src/main.ts')
+const keys = Bun.spawnSync([process.execPath, main, 'keys', 'create', 'bench', '--config', config, '--name', 'bench'], { stdout: 'pipe', stderr: 'pipe' })
+if (keys.exitCode !== 0) throw new Error(keys.stderr.toString())
+const key = keys.stdout.toString().trim()
+
+const profileDir = join(dir, 'profile')
+const usersFile = join(dir, 'users.json')
+
+/** Starts scimify from source on a free port, under --cpu-prof when asked. */
+async function start(profiled: boolean) {
+  const port = freePort()
+  const flags = profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
+  const child = Bun.spawn([process.execPath, ...flags, main, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: Bun.file(join(dir, profiled ? 'serve-profiled.log' : 'serve.log')),
+  })
+  await firstOk(`http://127.0.0.1:${port}/healthz`, performance.now())
+  return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
+}
+let base = ''
+const spec = (kind: OpKind, concurrency: number, extra: Partial<LoadSpec> = {}): LoadSpec => ({
+  kind,
+  base,
+  key,
+  concurrency,
+  maxRequests: 1_000_000,
+  maxSeconds: Number(secondsArg),
+  usersFile,
+  ...extra,
+})
+
+// Users are loaded by an unprofiled server, so the profile holds only the measured load.
+if (kind !== 'create-users') {
+  const loader = await start(false)
+  base = loader.base
+  const outFile = join(dir, 'created.json')
+  await drive(spec('create-users', 16, { start: 0, maxRequests: users, maxSeconds: 3_600, outFile, usersFile: undefined }))
+  await Bun.write(usersFile, JSON.stringify((await Bun.file(outFile).json()) as UserRef[]))
+  loader.child.kill('SIGTERM')
+  await loader.child.exited
+}
+const server = await start(true)
+base = server.base
+const concurrency = kind === 'get-id' || kind === 'filter' ? 32 : 16
+const result = await drive(spec(kind, concurrency, kind === 'create-users' ? { start: 0, maxRequests: users, outFile: join(dir, 'c.json'), usersFile: undefined } : {}))
+process.stdout.write(`${kind}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms\n`)
+server.child.kill('SIGTERM')
+await server.child.exited
+
+interface Node {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
+}
+const file = join(profileDir, readdirSync(profileDir)[0])
+const profile = (await Bun.file(file).json()) as { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+const parent = new Map<number, number>()
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(ROOT, '').replace(/.*node_modules\//, '~')}:${n.callFrame.lineNumber + 1}`
+const self = new Map<string, number>()
+const inclusive = new Map<string, number>()
+let total = 0
+for (const [i, sample] of profile.samples.entries()) {
+  const dt = profile.timeDeltas[i] ?? 0
+  const node = byId.get(sample)
+  if (!node || node.callFrame.functionName === '(idle)') continue
+  total += dt
+  self.set(label(node), (self.get(label(node)) ?? 0) + dt)
+  const seen = new Set<string>()
+  for (let at: number | undefined = sample; at !== undefined; at = parent.get(at)) {
+    const l = label(byId.get(at)!)
+    if (seen.has(l)) continue
+    seen.add(l)
+    inclusive.set(l, (inclusive.get(l) ?? 0) + dt)
+  }
+}
+const top = (m: Map<string, number>, n: number) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([l, t]) => `${((100 * t) / total).toFixed(1).padStart(5)}%  ${l}`)
+    .join('\n')
+process.stdout.write(`\nbusy CPU ${(total / 1e6).toFixed(1)} s; profile ${file}\n\n## self\n${top(self, 30)}\n\n## inclusive\n${top(inclusive, 60)}\n`)
