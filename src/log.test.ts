@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { createLogger, logFormatFor, memoryLogger, withLogFields } from './log'
+import { bufferLines, createLogger, logFormatFor, memoryLogger, withLogFields } from './log'
 
 const KEY = 'scimify_3f9a0c1d2e4b_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v'
 
@@ -86,9 +86,68 @@ describe('log redaction', () => {
     })
   })
 
+  test('the words that mark a credential are found in any case', () => {
+    const out = logged('BEARER tok-upper AUTHORIZATION: hdr-upper', { a: 'BaSiC mixed-case', b: 'Proxy-AUTHORIZATION="q-9"' })
+    for (const secret of ['tok-upper', 'hdr-upper', 'mixed-case', 'q-9']) expect(out).not.toContain(secret)
+  })
+
   test('ordinary text is left alone', () => {
     expect(logged('authorization failed for instance alpha', { path: '/scim/v2/alpha/Users' })).toContain(
       'authorization failed for instance alpha',
     )
   })
+})
+
+describe('buffered output', () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+  test('the lines of one event-loop turn reach the output in one write, in order, at the end of the turn', async () => {
+    const writes: string[] = []
+    const logger = createLogger(bufferLines((text) => writes.push(text)), 'json')
+    logger.info('one')
+    logger.warn('two', { n: 2 })
+    expect(writes).toEqual([])
+    await nextTurn()
+    expect(writes).toHaveLength(1)
+    expect(writes[0]!.split('\n').slice(0, -1).map((line) => JSON.parse(line).msg)).toEqual(['one', 'two'])
+    logger.error('three')
+    await nextTurn()
+    expect(writes).toHaveLength(2)
+    expect(JSON.parse(writes[1]!)).toMatchObject({ level: 'error', msg: 'three' })
+  })
+
+  test('past 64 KiB the lines are written at once', () => {
+    const writes: string[] = []
+    const write = bufferLines((text) => writes.push(text))
+    const line = 'x'.repeat(1023) + '\n'
+    for (let i = 0; i < 63; i++) write(line)
+    expect(writes).toEqual([])
+    write(line)
+    expect(writes).toEqual([line.repeat(64)])
+  })
+
+  test('an output that throws loses its lines but not the process', async () => {
+    const write = bufferLines(() => {
+      throw new Error('EPIPE')
+    })
+    write('lost\n')
+    await nextTurn()
+  })
+
+  for (const [ending, code, exitCode] of [
+    ['process.exit()', 'process.exit(0)', 0],
+    ['an uncaught error', 'throw new Error("fatal")', 1],
+  ] as const) {
+    test(`lines still held are written when the process ends by ${ending}`, () => {
+      const script = `import { createLogger } from ${JSON.stringify(`${import.meta.dir}/log.ts`)}
+const logger = createLogger(undefined, 'json')
+logger.info('last words', { n: 1 })
+logger.info('really last')
+${code}`
+      const run = Bun.spawnSync([process.execPath, '--eval', script], { stdout: 'pipe', stderr: 'pipe' })
+      expect(run.exitCode).toBe(exitCode)
+      const lines = run.stderr.toString().split('\n').filter((line) => line.startsWith('{'))
+      expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['last words', 'really last'])
+    })
+  }
 })
