@@ -71,12 +71,13 @@ export interface App {
 export function createApp(initialConfig: Config, options: AppOptions): App {
   const logger = options.logger ?? createLogger()
   const db: Database = openDatabase(options.databasePath)
-  const syncState = new SyncStore(db)
-  const store = new ResourceStore(db, syncState)
-  const audit = new AuditLog(db)
-  const runs = new SyncRuns(db)
   const registry = options.registry ?? new ConnectorRegistry(connectors)
   let config = initialConfig
+  const syncState = new SyncStore(db)
+  let syncing = noteConnectors(config, registry, syncState)
+  const store = new ResourceStore(db, syncState, (instance) => syncing.has(instance))
+  const audit = new AuditLog(db)
+  const runs = new SyncRuns(db)
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
   let trustedProxies = new CidrSet(config.server.trusted_proxies ?? [])
@@ -123,6 +124,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     handleMetrics: createMetricsHandler({ metrics, token: () => config.server.metrics?.token, logger }),
     applyConfig(next) {
       config = next
+      syncing = noteConnectors(next, registry, syncState)
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
       trustedProxies = new CidrSet(next.server.trusted_proxies ?? [])
@@ -145,6 +147,21 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       db.close()
     },
   }
+}
+
+/**
+ * The instances whose connector syncs (has something downstream): only their
+ * writes are queued for the engine. Records each instance's connector, which
+ * queues everything of an instance that has just gained one.
+ */
+function noteConnectors(config: Config, registry: ConnectorRegistry, syncState: SyncStore): Set<string> {
+  const syncing = new Set<string>()
+  for (const instance of config.instances) {
+    const syncs = registry.get(instance.connector.type)?.create !== undefined
+    if (syncs) syncing.add(instance.id)
+    syncState.noteConnector(instance.id, instance.connector.type, syncs)
+  }
+  return syncing
 }
 
 function schemasByInstance(config: Config, registry: ConnectorRegistry): Map<string, InstanceSchemas> {

@@ -63,7 +63,7 @@ describe('scimify sync', () => {
     expect(await statusOf('other')).toMatchObject({ pending: 0, lastFullSync: null })
   })
 
-  test('--dry-run changes nothing and prints the plan (empty for a store-only instance)', async () => {
+  test('--dry-run changes nothing and prints the plan (empty for a connector that provisions nothing)', async () => {
     await seedDemo(fixture)
     const queued = () => withApp((app) => app.syncState.queueEntries('demo'))
     const before = await queued()

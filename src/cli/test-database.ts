@@ -1,6 +1,7 @@
 /**
  * @module Test fixture for the commands that read the database: a temp
- * config file with two store-only instances (`demo` with a key, `other`),
+ * config file with two instances (`demo` with a key, `other`) on the
+ * `queue-only` test connector (queued like a real one, nothing downstream),
  * its database beside it, and the app opened on it to put state in.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,6 +15,10 @@ import { loadConfigFile } from '../config/load'
 import type { Config } from '../config/schema'
 import { ConnectorRegistry } from '../connector/registry'
 import { memoryLogger } from '../log'
+import { queueOnlyConnector } from '../../test/support/queue-only-connector'
+
+/** The connectors of the fixture's config: the built-in ones and `queue-only`. */
+export const fixtureRegistry = () => new ConnectorRegistry([...connectors, queueOnlyConnector])
 
 export interface DatabaseFixture {
   dir: string
@@ -44,19 +49,19 @@ export function databaseFixture(options: { demoEnabled?: boolean } = {}): Databa
       '  - id: demo',
       `    enabled: ${options.demoEnabled ?? true}`,
       '    connector:',
-      '      type: directory',
+      '      type: queue-only',
       '    keys:',
       `      - id: "${key.id}"`,
       `        hash: ${key.hash}`,
       '        created: 2026-01-01T00:00:00Z',
       '  - id: other',
       '    connector:',
-      '      type: directory',
+      '      type: queue-only',
       '',
     ].join('\n'),
   )
   const config = () => {
-    const loaded = loadConfigFile(configPath, new ConnectorRegistry(connectors), {})
+    const loaded = loadConfigFile(configPath, fixtureRegistry(), {})
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues))
     return loaded.config
   }
@@ -66,7 +71,7 @@ export function databaseFixture(options: { demoEnabled?: boolean } = {}): Databa
     databasePath,
     secret: key.secret,
     config,
-    open: () => createApp(config(), { databasePath, logger: memoryLogger() }),
+    open: () => createApp(config(), { databasePath, logger: memoryLogger(), registry: fixtureRegistry() }),
     client: (app) => scimClient(app, { id: 'demo', key: key.secret, keyId: key.id }),
     databaseExists: () => existsSync(databasePath),
     remove: () => rmSync(dir, { recursive: true, force: true }),
@@ -86,7 +91,7 @@ export const CAT_ERROR = 'rate limited'
 
 /**
  * Users ann, bob, cat (inactive) and group Engineering (ann) in `demo`,
- * written over SCIM. With `reconcile`, the engine then runs (store-only:
+ * written over SCIM. With `reconcile`, the engine then runs (nothing downstream:
  * everything becomes synced) and three states are put in: ann synced with a
  * downstream link, bob failed with a link, cat pending after an error.
  */

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { connectors } from '../../connectors'
 import { ConnectorRegistry } from '../connector/registry'
 import type { CliContext } from './context'
+import { queueOnlyConnector } from '../../test/support/queue-only-connector'
 
 export const FIXED_NOW = new Date('2026-01-31T12:00:00Z')
 
@@ -19,7 +20,8 @@ export async function runCommand(
 ): Promise<CommandRun> {
   const run: CommandRun = { stdout: '', stderr: '', exitCode: 0 }
   const ctx: CliContext = {
-    registry: options.registry ?? new ConnectorRegistry(connectors),
+    // The built-in connectors and the test fixtures' `queue-only`.
+    registry: options.registry ?? new ConnectorRegistry([...connectors, queueOnlyConnector]),
     stdout: { write: (text) => void (run.stdout += text) },
     stderr: { write: (text) => void (run.stderr += text) },
     now: () => options.now ?? FIXED_NOW,

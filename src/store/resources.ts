@@ -76,6 +76,13 @@ export class ResourceStore {
     private readonly db: Database,
     /** Told of every effective write, inside its transaction, so the sync engine never misses one. */
     private readonly sync = new SyncStore(db),
+    /**
+     * Whether an instance's writes are queued for the sync engine. A store-only
+     * instance has nothing downstream, so its writes skip the queue (and the
+     * engine's work for them); SyncStore.noteConnector queues everything when
+     * it gains a connector.
+     */
+    private readonly syncs: (instance: string) => boolean = () => true,
   ) {
     this.statements = prepare(db)
   }
@@ -97,7 +104,7 @@ export class ResourceStore {
       }) as { seq: number }
       this.writeValues(row.seq, write.data)
       if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
-      this.sync.markDirty({ instance, type, id })
+      this.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
     })()
   }
@@ -138,7 +145,7 @@ export class ResourceStore {
         this.statements.deleteMembers.run({ seq: row.seq })
         this.writeMembers(instance, row.seq, next.members)
       }
-      this.sync.markDirty({ instance, type, id })
+      this.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
     })()
   }
@@ -155,8 +162,8 @@ export class ResourceStore {
       // Its memberships go with it: the groups that held it change too.
       const parents = this.groupIdsOf(row.seq)
       this.statements.delete.run({ instance, type, id })
-      this.sync.markDirty({ instance, type, id })
-      for (const group of parents) this.sync.markDirty({ instance, type: 'Group', id: group })
+      this.markDirty({ instance, type, id })
+      for (const group of parents) this.markDirty({ instance, type: 'Group', id: group })
       return true
     })()
   }
@@ -257,6 +264,10 @@ export class ResourceStore {
     if (row.type === 'Group') resource.members = links
     else resource.groups = links
     return resource
+  }
+
+  private markDirty(key: { instance: string; type: ResourceKind; id: string }) {
+    if (this.syncs(key.instance)) this.sync.markDirty(key)
   }
 
   private groupIdsOf(seq: number): string[] {

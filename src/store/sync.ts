@@ -217,6 +217,23 @@ export class SyncStore {
   }
 
   /**
+   * Records the connector an instance runs with. Store-only instances queue
+   * nothing, so when an instance gains a connector that syncs (or changes to
+   * another one), everything it holds is queued once. True when it was.
+   */
+  noteConnector(instance: string, connectorType: string, syncs: boolean, now = Date.now()): boolean {
+    return this.db.transaction(() => {
+      const last = this.statements.instanceConnector.get({ instance }) as { connector_type: string; syncs: number } | null
+      if (last && last.connector_type === connectorType && Boolean(last.syncs) === syncs) return false
+      this.statements.saveInstanceConnector.run({ instance, type: connectorType, syncs: Number(syncs) })
+      // A first record on a database that predates this table: every write was queued then; nothing was missed.
+      if (!syncs || (!last && this.statements.anyQueuedOrLinked.get({ instance }))) return false
+      this.markAllDirty(instance, now)
+      return true
+    })()
+  }
+
+  /**
    * The latest error of an instance, for `scimify status`: from its queue
    * entries and failed links. No error carries a time of its own, so "latest"
    * is the entry scheduled to run last (a queue entry before a link without one).
@@ -310,6 +327,12 @@ function prepare(db: Database) {
       UNION
       SELECT instance, resource_type, resource_id, 1, $now, 0 FROM sync_links WHERE instance = $instance
       ON CONFLICT DO UPDATE SET generation = generation + 1, due_at = min(due_at, $now)`),
+    instanceConnector: db.prepare('SELECT connector_type, syncs FROM instance_connectors WHERE instance = $instance'),
+    saveInstanceConnector: db.prepare(`
+      INSERT INTO instance_connectors (instance, connector_type, syncs) VALUES ($instance, $type, $syncs)
+      ON CONFLICT DO UPDATE SET connector_type = excluded.connector_type, syncs = excluded.syncs`),
+    anyQueuedOrLinked: db.prepare(`
+      SELECT 1 FROM sync_queue WHERE instance = $instance UNION ALL SELECT 1 FROM sync_links WHERE instance = $instance LIMIT 1`),
     lastError: db.prepare(`
       SELECT last_error FROM (
         SELECT last_error, due_at AS at FROM sync_queue WHERE instance = $instance AND last_error IS NOT NULL

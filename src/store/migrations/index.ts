@@ -10,6 +10,7 @@ import { sync } from './003-sync'
 import { foldedData } from './004-folded-data'
 import { syncRuns } from './005-sync-runs'
 import { queueClaims } from './006-queue-claims'
+import { instanceConnectors } from './007-instance-connectors'
 
 export interface Migration {
   version: number
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')

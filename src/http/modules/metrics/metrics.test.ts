@@ -142,14 +142,18 @@ describe('what /metrics says', () => {
       expect(sampleValue(families, 'scimify_http_request_duration_seconds_sum', labels)).toBeGreaterThan(0)
     }
 
-    // Every write waits in the queue until the engine (not running here) takes it.
-    expect(sampleValue(families, 'scimify_sync_queue_depth', { instance: 'alpha' })).toBe(1)
-    expect(sampleValue(families, 'scimify_sync_queue_depth', { instance: 'beta' })).toBe(2)
+    // Both instances are store-only (directory): their writes queue nothing.
+    expect(sampleValue(families, 'scimify_sync_queue_depth', { instance: 'alpha' })).toBe(0)
+    expect(sampleValue(families, 'scimify_sync_queue_depth', { instance: 'beta' })).toBe(0)
+    // An entry waits in the queue until the engine (not running here) takes it.
+    app.syncState.markDirty({ instance: 'beta', type: 'User', id: 'someone' })
+    app.syncState.markDirty({ instance: 'beta', type: 'User', id: 'someone-else' })
+    expect(sampleValue(await scrapeParsed(app), 'scimify_sync_queue_depth', { instance: 'beta' })).toBe(2)
     await app.sync.runDue()
-    expect(sampleValue(await scrapeParsed(app), 'scimify_sync_queue_depth', { instance: 'alpha' })).toBe(0)
+    expect(sampleValue(await scrapeParsed(app), 'scimify_sync_queue_depth', { instance: 'beta' })).toBe(0)
 
     // The scrape itself is counted, after its answer.
-    expect(sampleValue(await scrapeParsed(app), 'scimify_http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBe(2)
+    expect(sampleValue(await scrapeParsed(app), 'scimify_http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBe(3)
   })
 
   describe('downstream', () => {
