@@ -7,6 +7,7 @@
  * disabled instance is "disabled" (403): the caller is who they say, the
  * instance is switched off.
  */
+import { timingSafeEqual } from 'node:crypto'
 import type { ApiKeyConfig, Config, InstanceConfig } from '../config/schema'
 import { apiKeyMatches, parseApiKeyId } from './api-key'
 
@@ -18,6 +19,13 @@ export type AuthResult =
 interface InstanceKeys {
   instance: InstanceConfig
   keysById: Map<string, ApiKeyConfig>
+  /**
+   * The token that matched each key's hash, by key id, so later requests
+   * compare it instead of hashing again. Only a matching token is kept, so
+   * there is at most one per key of the config. A Keyring lives as long as
+   * its config: a revoked or rotated key takes its entry with it.
+   */
+  verified: Map<string, Buffer>
 }
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
@@ -27,7 +35,7 @@ export class Keyring {
 
   constructor(config: Config) {
     for (const instance of config.instances) {
-      this.instances.set(instance.id, { instance, keysById: new Map(instance.keys.map((key) => [key.id, key])) })
+      this.instances.set(instance.id, { instance, keysById: new Map(instance.keys.map((key) => [key.id, key])), verified: new Map() })
     }
   }
 
@@ -39,9 +47,21 @@ export class Keyring {
     const keyId = parseApiKeyId(token)
     // The key id comes from the token, so this is one map lookup, never a scan.
     const key = keyId ? entry.keysById.get(keyId) : undefined
-    if (!key || !apiKeyMatches(token, key.hash)) return unauthorized
+    if (!key || !tokenMatches(entry, key, token)) return unauthorized
+    // Checked on every request, so a key whose token was verified before its expiry is refused after it.
     if (key.expires && Date.parse(key.expires) <= now.getTime()) return unauthorized
     if (!entry.instance.enabled) return { ok: false, reason: 'disabled', instance: entry.instance, keyId: key.id }
     return { ok: true, instance: entry.instance, keyId: key.id }
   }
+}
+
+/** Whether `token` is the key's: compared in constant time with the token verified before, else hashed and compared with the stored hash. */
+function tokenMatches(entry: InstanceKeys, key: ApiKeyConfig, token: string): boolean {
+  const presented = Buffer.from(token)
+  const verified = entry.verified.get(key.id)
+  // Only one token has the key's hash: when it is known, any other is wrong without hashing.
+  if (verified) return verified.length === presented.length && timingSafeEqual(verified, presented)
+  if (!apiKeyMatches(token, key.hash)) return false
+  entry.verified.set(key.id, presented)
+  return true
 }
