@@ -19,7 +19,7 @@ import { usersModule } from './modules/users'
 import { negotiateContentType } from './content-type'
 import { CidrSet } from '../net/cidr'
 import { clientView } from './client-address'
-import { normalizeRequestPath } from './normalize-path'
+import { normalizeRequestPath, pathnameOf } from './normalize-path'
 import { createLimiter, DEFAULT_LIMITS } from './request-limits'
 import { requestIdOf, withRequestId } from './request-id'
 import { noteRequest, requestInfo, type RequestInfo } from './request-info'
@@ -57,6 +57,8 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
     const { client, request: forwarded } = clientView(original, peer, deps.trustedProxies?.() ?? nobody)
     // The request the app sees (its body may be read into memory by the limits): what it learned is noted on it.
     let request = normalizeRequestPath(forwarded)
+    // The path of the access log, the metrics and the audit (the body limit may copy the request, never its URL).
+    const path = pathnameOf(request.url)
     let status = 500
     let location: string | null = null
     try {
@@ -72,7 +74,6 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
     } finally {
       const elapsedMs = performance.now() - started
       const info = requestInfo(request)
-      const path = new URL(request.url).pathname
       deps.logger.info('request', {
         method: request.method,
         path,
