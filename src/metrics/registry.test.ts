@@ -21,6 +21,27 @@ describe('metrics registry', () => {
     ])
   })
 
+  test('label sets sharing some values are kept apart and listed sorted by their values', () => {
+    const registry = new MetricsRegistry()
+    const counter = registry.counter('calls_total', 'Calls.', ['instance', 'method', 'status'])
+    const sets = [
+      ['beta', 'GET', '200'],
+      ['alpha', 'GET', '404'],
+      ['alpha', 'POST', '200'],
+      ['alpha', 'GET', '200'],
+      ['', 'GET', '200'],
+    ]
+    sets.forEach(([instance, method, status], i) => counter.inc({ instance: instance!, method: method!, status: status! }, i + 1))
+    counter.inc({ instance: 'alpha', method: 'GET', status: '200' })
+    expect(registry.collect()[0]!.samples.map((s) => [s.labels.map(([, value]) => value).join(' '), s.value])).toEqual([
+      [' GET 200', 5],
+      ['alpha GET 200', 5],
+      ['alpha GET 404', 2],
+      ['alpha POST 200', 3],
+      ['beta GET 200', 1],
+    ])
+  })
+
   test('a counter only goes up', () => {
     const counter = new MetricsRegistry().counter('c_total', 'C.', [])
     expect(() => counter.inc({}, -1)).toThrow('only goes up')

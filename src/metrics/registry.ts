@@ -77,29 +77,52 @@ function checkLabels<L extends string>(labelNames: readonly L[]): readonly L[] {
   return labelNames
 }
 
-/** The series of one family, keyed by their label values; listed sorted so scrapes are stable. */
+interface Entry<V> {
+  /** The label values joined, for sorting. */
+  key: string
+  labels: LabelPairs
+  value: V
+}
+
+/**
+ * The series of one family; listed sorted so scrapes are stable. Found by
+ * one map level per label value rather than a key joined from them: label
+ * values are the same strings request after request, so each lookup is
+ * cheap, where a new joined key would be hashed every time.
+ */
 class Series<L extends string, V> {
-  private readonly byKey = new Map<string, { labels: LabelPairs; value: V }>()
+  private readonly root = new Map<string, unknown>()
+  private readonly entries: Entry<V>[] = []
 
   constructor(private readonly labelNames: readonly L[]) {}
 
   get(labels: Labels<L>, create: () => V): V {
-    const values = this.labelNames.map((name) => String(labels[name] ?? ''))
-    const key = values.join('\u0000')
-    let entry = this.byKey.get(key)
+    const names = this.labelNames
+    let level = this.root
+    for (let i = 0; i < names.length - 1; i++) {
+      const value = String(labels[names[i]!] ?? '')
+      let next = level.get(value) as Map<string, unknown> | undefined
+      if (!next) level.set(value, (next = new Map()))
+      level = next
+    }
+    const last = names.length === 0 ? '' : String(labels[names[names.length - 1]!] ?? '')
+    let entry = level.get(last) as Entry<V> | undefined
     if (!entry) {
-      entry = { labels: this.labelNames.map((name, i) => [name, values[i]!] as const), value: create() }
-      this.byKey.set(key, entry)
+      const values = names.map((name) => String(labels[name] ?? ''))
+      entry = { key: values.join('\u0000'), labels: names.map((name, i) => [name, values[i]!] as const), value: create() }
+      level.set(last, entry)
+      this.entries.push(entry)
     }
     return entry.value
   }
 
   clear(): void {
-    this.byKey.clear()
+    this.root.clear()
+    this.entries.length = 0
   }
 
   sorted(): { labels: LabelPairs; value: V }[] {
-    return [...this.byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry)
+    return [...this.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   }
 }
 
@@ -180,8 +203,9 @@ export class Histogram<L extends string> implements Collector {
 
   observe(labels: Labels<L>, value: number): void {
     const entry = this.series.get(labels, () => ({ counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 }))
-    const index = this.bounds.findIndex((bound) => value <= bound)
-    entry.counts[index === -1 ? this.bounds.length : index]!++
+    let index = 0
+    while (index < this.bounds.length && !(value <= this.bounds[index]!)) index++
+    entry.counts[index]!++
     entry.sum += value
     entry.count++
   }
