@@ -20,6 +20,8 @@ import type { InstanceHealth } from './http/deps'
 import { requestLimits } from './http/request-limits'
 import { createMetricsHandler } from './http/modules/metrics/listener'
 import { createFetchHandler, createHttpApp } from './http/server'
+import { scimErrorResponse } from './http/errors'
+import { RetryLaterError } from './http/retry-later'
 import { createLogger, type Logger } from './log'
 import { createScimifyMetrics, type ScimifyMetrics } from './metrics/scimify'
 import { openDatabase } from './store/db'
@@ -117,7 +119,18 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     trustedProxies: () => trustedProxies,
     authThrottle: new AuthThrottle(),
   }
-  const handle = createFetchHandler(createHttpApp(deps), deps)
+  const handleFetch = createFetchHandler(createHttpApp(deps), deps)
+  // Writes share a group commit: no answer leaves before what it wrote (and any write it read) is committed.
+  async function handle(request: Request, peer?: string): Promise<Response> {
+    const response = await handleFetch(request, peer)
+    try {
+      await store.durable()
+    } catch (error) {
+      logger.error('commit failed; the request is answered 503', { error: (error as Error).message })
+      return scimErrorResponse(new RetryLaterError(503, 'The change could not be saved; try again', 1))
+    }
+    return response
+  }
 
   return {
     handle,
@@ -144,6 +157,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     metrics,
     async close() {
       await sync.stop()
+      store.flush()
       db.close()
     },
   }

@@ -3,6 +3,7 @@
  * downstream operation, kept for a retention period.
  */
 import type { Database } from 'bun:sqlite'
+import { groupCommitOf, type GroupCommit } from './group-commit'
 
 export interface AuditEntry {
   time: string
@@ -18,8 +19,10 @@ export class AuditLog {
   private readonly insert
   private readonly since
   private readonly prune
+  private readonly writes: GroupCommit
 
   constructor(db: Database) {
+    this.writes = groupCommitOf(db)
     this.insert = db.prepare(
       'INSERT INTO audit_log (time, instance, actor, action, target, result) VALUES ($time, $instance, $actor, $action, $target, $result)',
     )
@@ -28,7 +31,8 @@ export class AuditLog {
   }
 
   record(entry: Omit<AuditEntry, 'time'> & { time?: string }): void {
-    this.insert.run({ ...entry, time: entry.time ?? new Date().toISOString(), target: entry.target ?? null })
+    // In the turn's transaction: an answered write's audit entry is committed with it.
+    this.writes.write(() => this.insert.run({ ...entry, time: entry.time ?? new Date().toISOString(), target: entry.target ?? null }))
   }
 
   list(instance: string, since: Date): AuditEntry[] {

@@ -9,6 +9,7 @@ import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
 import { foldStrings } from './fold'
+import { groupCommitOf, type GroupCommit } from './group-commit'
 import { sortToSql } from './sort-sql'
 import { SyncStore } from './sync'
 import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from './types'
@@ -71,6 +72,8 @@ function emailValues(data: ScimObject): string[] {
 
 export class ResourceStore {
   private readonly statements: ReturnType<typeof prepare>
+  /** Writes share the turn's transaction; callers wait for `durable()` before acknowledging them. */
+  private readonly writes: GroupCommit
 
   constructor(
     private readonly db: Database,
@@ -85,12 +88,13 @@ export class ResourceStore {
     private readonly syncs: (instance: string) => boolean = () => true,
   ) {
     this.statements = prepare(db)
+    this.writes = groupCommitOf(db)
   }
 
   create(instance: string, type: ResourceKind, write: ResourceWrite, now = new Date()): StoredResource {
     const id = crypto.randomUUID()
     const timestamp = now.toISOString()
-    return this.db.transaction(() => {
+    return this.writes.write(() => {
       this.assertUniqueUserName(instance, type, write.data, undefined)
       const row = this.statements.insert.get({
         instance,
@@ -106,7 +110,7 @@ export class ResourceStore {
       if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
       this.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
-    })()
+    })
   }
 
   get(instance: string, type: ResourceKind, id: string): StoredResource | undefined {
@@ -126,7 +130,7 @@ export class ResourceStore {
     change: (current: StoredResource) => ResourceWrite | null,
     now = new Date(),
   ): StoredResource | undefined {
-    return this.db.transaction(() => {
+    return this.writes.write(() => {
       const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
       if (!row) return undefined
       const current = this.hydrate(row)
@@ -147,7 +151,7 @@ export class ResourceStore {
       }
       this.markDirty({ instance, type, id })
       return this.getBySeq(row.seq)!
-    })()
+    })
   }
 
   /**
@@ -155,7 +159,7 @@ export class ResourceStore {
    * current state, in the same transaction. False when there is no such resource.
    */
   delete(instance: string, type: ResourceKind, id: string, check?: (current: StoredResource) => void): boolean {
-    return this.db.transaction(() => {
+    return this.writes.write(() => {
       const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
       if (!row) return false
       check?.(this.hydrate(row))
@@ -165,7 +169,7 @@ export class ResourceStore {
       this.markDirty({ instance, type, id })
       for (const group of parents) this.markDirty({ instance, type: 'Group', id: group })
       return true
-    })()
+    })
   }
 
 
@@ -225,7 +229,17 @@ export class ResourceStore {
 
   /** Runs `work` in one transaction (nested ones become savepoints), e.g. a write here and a link in SyncStore. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)()
+    return this.writes.write(work)
+  }
+
+  /** Resolves once every write so far is committed (see GroupCommit). */
+  durable(): Promise<void> {
+    return this.writes.durable()
+  }
+
+  /** Commits what the current turn wrote, now: before the database is closed. */
+  flush(): void {
+    this.writes.flush()
   }
 
   /** The ids of the groups that have this user or group as a direct member. */

@@ -5,6 +5,7 @@
  * an acknowledged change is never forgotten by the engine.
  */
 import type { Database } from 'bun:sqlite'
+import { groupCommitOf } from './group-commit'
 import type { DownstreamLink, SyncOperation } from '../connector/types'
 import type { ResourceKind } from './types'
 
@@ -79,6 +80,11 @@ export class SyncStore {
   }
 
   /** Marks a resource as needing reconciliation, now. Call inside the write's own transaction. */
+  /** Resolves once every write so far is committed: the engine waits for it before acting downstream on what it recorded. */
+  durable(): Promise<void> {
+    return groupCommitOf(this.db).durable()
+  }
+
   markDirty(key: ResourceKey, now = Date.now()): void {
     this.statements.enqueue.run({ ...keyParams(key), now })
   }

@@ -247,6 +247,8 @@ export class SyncEngine {
       let result: OperationResult
       try {
         if (!runtime.connector) throw new Error(`the ${runtime.id} connector cannot apply ${operation.type}`)
+        // The operation is journaled before it runs: committed, not only written (writes share a group commit).
+        await sync.durable()
         result = await runtime.connector.apply(operation)
       } catch (error) {
         this.observe((observer) => observer.operationFailed(key.instance))

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { Database } from 'bun:sqlite'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { GroupCommit } from './group-commit'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A WAL database file with a table, the group commit of one connection, and a second connection to look from. */
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'scimify-group-commit-'))
+  dirs.push(dir)
+  const path = join(dir, 'db.sqlite')
+  const db = new Database(path, { create: true, strict: true })
+  db.run('PRAGMA journal_mode = WAL')
+  db.run('PRAGMA foreign_keys = ON')
+  db.run('CREATE TABLE parent (id INTEGER PRIMARY KEY)')
+  // A deferred foreign key is checked at COMMIT: the way to make a commit fail.
+  db.run('CREATE TABLE item (name TEXT UNIQUE, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)')
+  const other = new Database(path, { readonly: true })
+  const committed = () => other.query<{ name: string }, []>('SELECT name FROM item ORDER BY rowid').all().map((row) => row.name)
+  const insert = db.prepare('INSERT INTO item (name, parent) VALUES ($name, $parent)')
+  const group = new GroupCommit(db)
+  const add = (name: string, parent: number | null = null) => group.write(() => insert.run({ name, parent }))
+  return { db, group, add, committed }
+}
+
+describe('group commit', () => {
+  test('the writes of one turn are committed together after it, and durable() resolves then', async () => {
+    const { group, add, committed } = setup()
+    add('a')
+    add('b')
+    const durable = group.durable()
+    expect(committed()).toEqual([]) // written, not committed: nothing may be acknowledged yet
+    await durable
+    expect(committed()).toEqual(['a', 'b'])
+    // Nothing open: resolves at once.
+    await group.durable()
+  })
+
+  test('a write that fails rolls back alone; the others of its turn commit', async () => {
+    const { group, add, committed } = setup()
+    add('a')
+    expect(() => add('a')).toThrow(/UNIQUE/)
+    add('b')
+    await group.durable()
+    expect(committed()).toEqual(['a', 'b'])
+  })
+
+  test('when the commit fails, every waiter is told and nothing of the turn stays; the next turn starts clean', async () => {
+    const { db, group, add, committed } = setup()
+    add('a')
+    add('orphan', 42) // no parent 42: the deferred key fails the COMMIT
+    const results = await Promise.allSettled([group.durable(), group.durable()])
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected'])
+    for (const result of results) expect(String((result as PromiseRejectedResult).reason)).toMatch(/could not commit: FOREIGN KEY/)
+    expect(db.inTransaction).toBe(false)
+    expect(committed()).toEqual([])
+    add('c')
+    await group.durable()
+    expect(committed()).toEqual(['c'])
+  })
+
+  test('flush() commits at once (before a database is closed) and throws when the commit fails', () => {
+    const { group, add, committed } = setup()
+    add('a')
+    group.flush()
+    expect(committed()).toEqual(['a'])
+    add('orphan', 42)
+    expect(() => group.flush()).toThrow(/could not commit/)
+  })
+
+  test('a write inside a transaction of the caller is part of it, not of a turn', async () => {
+    const { db, group, add, committed } = setup()
+    db.transaction(() => add('inner'))()
+    expect(committed()).toEqual(['inner'])
+    await group.durable()
+  })
+})

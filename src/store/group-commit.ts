@@ -1,0 +1,75 @@
+/**
+ * @module Group commit: the writes of one turn of the event loop share one
+ * transaction, committed once the turn is over, so concurrent requests pay
+ * for one commit (and, with `durability: full`, one fsync) between them.
+ *
+ * A write runs in a savepoint of the open transaction, so one that fails
+ * rolls back alone. Nothing written is acknowledged before `durable()`
+ * resolves: the HTTP layer waits for it before answering, and the sync engine
+ * before it acts downstream on what it recorded. Statements run outside
+ * `write()` while a transaction is open join it like any other statement of
+ * the connection; when none is open they commit on their own, as before.
+ */
+import type { Database } from 'bun:sqlite'
+
+interface Waiter {
+  resolve(): void
+  reject(error: Error): void
+}
+
+export class GroupCommit {
+  private open = false
+  private waiters: Waiter[] = []
+
+  constructor(private readonly db: Database) {}
+
+  /** Runs `work` in the turn's transaction (opening it if need be) and returns what it returns. */
+  write<T>(work: () => T): T {
+    if (!this.open && !this.db.inTransaction) {
+      this.db.run('BEGIN IMMEDIATE')
+      this.open = true
+      setImmediate(() => this.commit())
+    }
+    return this.db.transaction(work)()
+  }
+
+  /** Resolves when everything written so far is committed; rejects when that commit failed. */
+  durable(): Promise<void> {
+    if (this.open) return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
+    return Promise.resolve()
+  }
+
+  /** Commits the open transaction now (before closing the database); throws when that fails. */
+  flush(): void {
+    const failure = this.commit()
+    if (failure) throw failure
+  }
+
+  private commit(): Error | undefined {
+    if (!this.open) return undefined
+    this.open = false
+    const waiters = this.waiters
+    this.waiters = []
+    try {
+      this.db.run('COMMIT')
+    } catch (error) {
+      // Not committed: none of it may be acknowledged. The transaction may
+      // still be open (e.g. SQLITE_BUSY); undo it so the next write starts clean.
+      if (this.db.inTransaction) this.db.run('ROLLBACK')
+      const failure = new Error(`the database could not commit: ${(error as Error).message}`)
+      for (const waiter of waiters) waiter.reject(failure)
+      return failure
+    }
+    for (const waiter of waiters) waiter.resolve()
+    return undefined
+  }
+}
+
+const byConnection = new WeakMap<Database, GroupCommit>()
+
+/** The group commit of a connection: every store on one database shares it. */
+export function groupCommitOf(db: Database): GroupCommit {
+  let group = byConnection.get(db)
+  if (!group) byConnection.set(db, (group = new GroupCommit(db)))
+  return group
+}
