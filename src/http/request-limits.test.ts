@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { ERROR, testApp, USER } from '../../test/support/app'
+import { ScimError } from '../scim/errors'
 import { createLimiter, DEFAULT_LIMITS, requestLimits, type RequestLimits } from './request-limits'
 
 const request = () => new Request('http://localhost/scim/v2/alpha/Users')
@@ -53,6 +54,21 @@ describe('server.limits', () => {
     expect(limiter.inFlight).toBe(0)
     limits = { ...limits, requestTimeoutMs: 1000 }
     expect(await (await limiter.run(request(), async () => new Response('fast'))).text()).toBe('fast')
+  })
+
+  test('a SCIM error of the work is its response, any other error is thrown; either frees the slot', async () => {
+    const limiter = createLimiter(() => ({ ...DEFAULT_LIMITS, maxConcurrent: 1 }))
+    const refused = await limiter.run(request(), async () => {
+      throw new ScimError(409, 'uniqueness', 'taken')
+    })
+    expect(refused.status).toBe(409)
+    await scimError(refused, '409')
+    expect(limiter.inFlight).toBe(0)
+    const failing = limiter.run(request(), () => {
+      throw new Error('bug')
+    })
+    await expect(failing).rejects.toThrow('bug')
+    expect(limiter.inFlight).toBe(0)
   })
 
   describe('max_body_bytes through the app', () => {

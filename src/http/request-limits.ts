@@ -36,34 +36,38 @@ export interface Limiter {
 
 export function createLimiter(limits: () => RequestLimits): Limiter {
   let inFlight = 0
-  const release = () => {
-    inFlight--
-  }
   return {
     get inFlight() {
       return inFlight
     },
-    async run(request, handle) {
+    run(request, handle) {
       const { maxBodyBytes, requestTimeoutMs, maxConcurrent } = limits()
       if (inFlight >= maxConcurrent) {
-        return scimErrorResponse(new RetryLaterError(503, `The server is handling ${maxConcurrent} requests; retry shortly`, 1))
+        return Promise.resolve(scimErrorResponse(new RetryLaterError(503, `The server is handling ${maxConcurrent} requests; retry shortly`, 1)))
       }
       inFlight++
-      const work = (async () => handle(await boundedBody(request, maxBodyBytes)))()
-      // The slot is held until the work ends, even after its client got a 503.
-      void work.then(release, release)
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const timedOut = new Promise<Response>((resolve) => {
-        timer = setTimeout(() => resolve(scimErrorResponse(new ScimError(503, undefined, `The request took longer than ${requestTimeoutMs} ms`))), requestTimeoutMs)
+      // One promise, settled by the work or the timeout, whichever comes first (cheaper per request than Promise.race).
+      return new Promise<Response>((resolve, reject) => {
+        const timer = setTimeout(() => resolve(scimErrorResponse(new ScimError(503, undefined, `The request took longer than ${requestTimeoutMs} ms`))), requestTimeoutMs)
+        // The slot is held until the work ends, even after its client got a 503.
+        const done = () => {
+          inFlight--
+          clearTimeout(timer)
+        }
+        boundedBody(request, maxBodyBytes)
+          .then(handle)
+          .then(
+            (response) => {
+              done()
+              resolve(response)
+            },
+            (error: unknown) => {
+              done()
+              if (error instanceof ScimError) resolve(scimErrorResponse(error))
+              else reject(error)
+            },
+          )
       })
-      try {
-        return await Promise.race([work, timedOut])
-      } catch (error) {
-        if (error instanceof ScimError) return scimErrorResponse(error)
-        throw error
-      } finally {
-        clearTimeout(timer)
-      }
     },
   }
 }
