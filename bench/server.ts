@@ -3,6 +3,7 @@ import type { Subprocess } from 'bun'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { BUILD_ENTRYPOINTS } from '../test/e2e/support'
 
 export const ROOT = resolve(import.meta.dir, '..')
 export const WEBHOOK_SECRET = `whsec-bench-${crypto.randomUUID()}`
@@ -18,7 +19,7 @@ export interface Workspace {
 /** Builds the scimify binary into a new temp dir. */
 export function buildBinary(): string {
   const binary = join(mkdtempSync(join(tmpdir(), 'scimify-bench-bin-')), 'scimify')
-  const build = Bun.spawnSync([process.execPath, 'build', join(ROOT, 'src/main.ts'), '--compile', '--outfile', binary], { cwd: ROOT, stderr: 'pipe', stdout: 'pipe' })
+  const build = Bun.spawnSync([process.execPath, 'build', ...BUILD_ENTRYPOINTS.map((entry) => join(ROOT, entry)), '--compile', '--outfile', binary], { cwd: ROOT, stderr: 'pipe', stdout: 'pipe' })
   if (build.exitCode !== 0) throw new Error(`bun build failed: ${build.stderr.toString()}`)
   return binary
 }

@@ -24,6 +24,7 @@ import { scimErrorResponse } from './http/errors'
 import { RetryLaterError } from './http/retry-later'
 import { createLogger, type Logger } from './log'
 import { createScimifyMetrics, type ScimifyMetrics } from './metrics/scimify'
+import { startCheckpointer } from './store/checkpointer'
 import { openDatabase } from './store/db'
 import { AuditLog } from './store/audit'
 import { ResourceStore } from './store/resources'
@@ -42,6 +43,8 @@ export interface AppOptions {
   registry?: ConnectorRegistry
   /** Retry timing of the sync engine (tests shorten it). */
   syncBackoff?: BackoffPolicy
+  /** Checkpoint the WAL on a worker thread, off the request path (`serve`). */
+  backgroundCheckpoints?: boolean
 }
 
 export interface App {
@@ -72,7 +75,8 @@ export interface App {
 
 export function createApp(initialConfig: Config, options: AppOptions): App {
   const logger = options.logger ?? createLogger()
-  const db: Database = openDatabase(options.databasePath)
+  const db: Database = openDatabase(options.databasePath, initialConfig.server.durability)
+  const checkpointer = options.backgroundCheckpoints && options.databasePath !== ':memory:' ? startCheckpointer(db, options.databasePath, logger) : undefined
   const registry = options.registry ?? new ConnectorRegistry(connectors)
   let config = initialConfig
   const syncState = new SyncStore(db)
@@ -158,6 +162,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     async close() {
       await sync.stop()
       store.flush()
+      await checkpointer?.stop()
       db.close()
     },
   }

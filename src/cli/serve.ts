@@ -63,7 +63,7 @@ async function serve(ctx: CliContext, configFlag: string | undefined, listenOver
   const databasePath = resolveBeside(location.path, config.server.database)
   let app: App
   try {
-    app = createApp(config, { databasePath, logger })
+    app = createApp(config, { databasePath, logger, backgroundCheckpoints: true })
   } catch (error) {
     return fail(ctx, `cannot open the database ${databasePath}: ${(error as Error).message}`)
   }

@@ -152,6 +152,12 @@ export const serverSchema = v.strictObject({
   listen: v.optional(listenAddress, '127.0.0.1:8080'),
   public_url: v.optional(v.pipe(v.string(), v.url('must be an absolute URL, e.g. "https://scim.example.com"'))),
   database: v.optional(v.pipe(v.string(), v.nonEmpty()), './scimify.db'),
+  /**
+   * When an answered write is safe: `normal` against a crash of the process
+   * (the WAL is written before answering), `full` also against power loss
+   * (fsync before answering). Applies at start.
+   */
+  durability: v.optional(v.picklist(['normal', 'full'], 'must be "normal" or "full"')),
   metrics: v.optional(metricsSchema),
   limits: v.optional(limitsSchema),
   /** Proxies whose X-Forwarded-For/-Proto/-Host are believed; default: none. */

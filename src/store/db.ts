@@ -7,15 +7,18 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrate } from './migrations'
 
-export function openDatabase(path: string): Database {
+/** `normal`: an answered write survives a crash of the process; `full`: also a power loss (config `server.durability`). */
+export type Durability = 'normal' | 'full'
+
+export function openDatabase(path: string, durability: Durability = 'normal'): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { create: true, strict: true })
   try {
     // WAL: readers never block the writer. synchronous=NORMAL: a commit survives
     // a crash of the process (SIGKILL) and is lost only on power loss, the
-    // documented WAL trade-off.
+    // documented WAL trade-off; FULL also fsyncs the WAL at every commit.
     db.exec('PRAGMA journal_mode = WAL')
-    db.exec('PRAGMA synchronous = NORMAL')
+    db.exec(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
     db.exec('PRAGMA foreign_keys = ON')
     db.exec('PRAGMA busy_timeout = 5000')
     migrate(db)

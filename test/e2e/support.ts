@@ -9,13 +9,17 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 const ROOT = resolve(import.meta.dir, '../..')
+
+/** What `bun build --compile` takes in: the program and the worker it starts (package.json `build` lists the same). */
+export const BUILD_ENTRYPOINTS = ['src/main.ts', 'src/store/checkpoint-worker.ts']
+
 let built: Promise<string> | undefined
 
 export function scimifyBinary(): Promise<string> {
   if (process.env.SCIMIFY_BIN) return Promise.resolve(resolve(process.env.SCIMIFY_BIN))
   built ??= (async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'scimify-bin-')), 'scimify')
-    const build = Bun.spawnSync([process.execPath, 'build', join(ROOT, 'src/main.ts'), '--compile', '--outfile', outfile], {
+    const build = Bun.spawnSync([process.execPath, 'build', ...BUILD_ENTRYPOINTS.map((entry) => join(ROOT, entry)), '--compile', '--outfile', outfile], {
       cwd: ROOT,
       stderr: 'pipe',
     })
