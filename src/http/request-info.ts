@@ -15,7 +15,9 @@ export interface RequestInfo {
 const infoByRequest = new WeakMap<Request, RequestInfo>()
 
 export function noteRequest(request: Request, info: RequestInfo): void {
-  infoByRequest.set(request, { ...infoByRequest.get(request), ...info })
+  const known = infoByRequest.get(request)
+  if (known) Object.assign(known, info)
+  else infoByRequest.set(request, { ...info })
 }
 
 export function requestInfo(request: Request): RequestInfo {
