@@ -7,6 +7,7 @@ import { profileFor } from './profile'
 import { formatTable } from './report'
 import { measureCeiling } from './scenarios/ceiling'
 import { measureDownstream } from './scenarios/downstream'
+import { measureFullDurability } from './scenarios/durable'
 import { measureGroupPush } from './scenarios/groups'
 import { measurePaging } from './scenarios/paging'
 import { measurePatch } from './scenarios/patch'
@@ -55,10 +56,13 @@ try {
 step('start times')
 await measureStartup(bench, bench.users.length)
 recordBinarySize(bench)
-step('downstream (webhook, a second scimify)')
+step('durability full (a second scimify)')
+await measureFullDurability(bench)
+step('downstream (webhook, a third scimify)')
 await measureDownstream(bench)
 
-const order = (row: Row) => (row.scenario.startsWith('Ceiling') ? 0 : row.scenario.startsWith('Scaling') ? 5.5 : Number.parseFloat(row.scenario) || 9)
+// 1f and 4f (durability full) right after 1 and 4; the sort is stable.
+const order = (row: Row) => (row.scenario.startsWith('Ceiling') ? 0 : row.scenario.startsWith('Scaling') ? 5.5 : (Number.parseFloat(row.scenario) || 9) + (/^\d+f\./.test(row.scenario) ? 0.5 : 0))
 rows.sort((a, b) => order(a) - order(b))
 step(`done; workspace ${ws.dir}`)
 process.stdout.write(

@@ -42,11 +42,11 @@ export function webhookInstance(url: string): string {
 `
 }
 
-/** A temp dir with a config of the given instances and a fresh database path. */
-export function prepareWorkspace(binary: string, instances: string): Workspace {
+/** A temp dir with a config of the given instances (and more `server:` lines) and a fresh database path. */
+export function prepareWorkspace(binary: string, instances: string, serverLines = ''): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'scimify-bench-'))
   const config = join(dir, 'config.yaml')
-  writeFileSync(config, `server:\n  listen: "127.0.0.1:0"\n  database: "./state/scimify.db"\ninstances:\n${instances}`)
+  writeFileSync(config, `server:\n  listen: "127.0.0.1:0"\n  database: "./state/scimify.db"\n${serverLines}instances:\n${instances}`)
   return { dir, binary, config, database: join(dir, 'state/scimify.db') }
 }
 

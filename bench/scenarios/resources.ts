@@ -1,4 +1,5 @@
 /** @module Scenario 7: peak server RSS, database size per 100,000 users, binary size, and start to the first 200 on /healthz. */
+import { Database } from 'bun:sqlite'
 import { readFileSync, statSync } from 'node:fs'
 import type { Bench } from '../context'
 import { startScimify, type Workspace } from '../server'
@@ -24,11 +25,25 @@ export function databaseBytes(ws: Workspace): number {
   return sizeOf(ws.database) + sizeOf(`${ws.database}-wal`)
 }
 
+/**
+ * The database's size per 100,000 users. The WAL is first checkpointed into the file and cut back (from a
+ * connection of the bench's own, beside the running server), so what is measured is what the data takes, not how
+ * far the WAL had grown (it is bounded by the server's checkpoints and its size limit, see src/store/checkpointer.ts).
+ */
 export function recordDatabaseSize(bench: Bench): void {
   const users = bench.users.length
+  const walBefore = sizeOf(`${bench.ws.database}-wal`)
+  const db = new Database(bench.ws.database, { readwrite: true })
+  db.exec('PRAGMA busy_timeout = 5000')
+  db.query('PRAGMA wal_checkpoint(TRUNCATE)').get()
+  db.close()
   const bytes = databaseBytes(bench.ws)
   const per100k = (bytes * 100_000) / users
-  bench.rows.push({ scenario: '7. Database size per 100,000 users (db + WAL, scaled)', users, value: `${(per100k / MB).toFixed(0)} MB (${(bytes / MB).toFixed(1)} MB measured)` })
+  bench.rows.push({
+    scenario: '7. Database size per 100,000 users (db + WAL after a checkpoint, scaled)',
+    users,
+    value: `${(per100k / MB).toFixed(0)} MB (${(bytes / MB).toFixed(1)} MB measured; the WAL was ${(walBefore / MB).toFixed(1)} MB before)`,
+  })
 }
 
 export function recordPeakRss(bench: Bench): void {

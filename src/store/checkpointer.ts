@@ -10,8 +10,15 @@ import type { Database } from 'bun:sqlite'
 import type { Logger } from '../log'
 import type { CheckpointerStart } from './checkpoint-worker'
 
-/** WAL pages (4 KiB) past which the writer checkpoints itself: only when the worker is not keeping up. */
-const BACKSTOP_PAGES = 10_000
+/**
+ * WAL pages (4 KiB) past which the writer checkpoints itself. The worker's
+ * checkpoints never quite catch up while writes keep coming, and SQLite
+ * starts the WAL over only after one that did: under sustained writes the
+ * writer's own checkpoint (with little left to copy) is what bounds the WAL.
+ */
+const BACKSTOP_PAGES = 4_000
+/** The WAL file is cut back to this size when it starts over (SQLite keeps it at its largest otherwise). */
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024
 
 export interface Checkpointer {
   /** Runs a last checkpoint and ends the worker (before the database is closed). */
@@ -31,6 +38,7 @@ function workerUrl(): string {
 
 export function startCheckpointer(db: Database, path: string, logger: Logger, intervalMs = 200): Checkpointer {
   db.run(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)
+  db.run(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
   const synchronous = (db.query('PRAGMA synchronous').get() as { synchronous: number }).synchronous >= 2 ? 'FULL' : 'NORMAL'
   const worker = new Worker(workerUrl())
   // The process may exit while it runs; its connection holds no transaction between checkpoints.
