@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
 import { foldStrings } from './fold'
 import { groupCommitOf, type GroupCommit } from './group-commit'
+import { PagePositions } from './page-positions'
 import { sortToSql } from './sort-sql'
 import { SyncStore } from './sync'
 import type { ListQuery, ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from './types'
@@ -74,6 +75,7 @@ export class ResourceStore {
   private readonly statements: ReturnType<typeof prepare>
   /** Writes share the turn's transaction; callers wait for `durable()` before acknowledging them. */
   private readonly writes: GroupCommit
+  private readonly positions: PagePositions
 
   constructor(
     private readonly db: Database,
@@ -89,6 +91,7 @@ export class ResourceStore {
   ) {
     this.statements = prepare(db)
     this.writes = groupCommitOf(db)
+    this.positions = new PagePositions(db)
   }
 
   create(instance: string, type: ResourceKind, write: ResourceWrite, now = new Date()): StoredResource {
@@ -166,6 +169,7 @@ export class ResourceStore {
       // Its memberships go with it: the groups that held it change too.
       const parents = this.groupIdsOf(row.seq)
       this.statements.delete.run({ instance, type, id })
+      this.positions.forget()
       this.markDirty({ instance, type, id })
       for (const group of parents) this.markDirty({ instance, type: 'Group', id: group })
       return true
@@ -182,17 +186,30 @@ export class ResourceStore {
     const where = query.filter
       ? filterToSql(query.filter, query.resourceType, query.unknownAttributesMatchNothing)
       : { sql: '1', params: [] as unknown[] }
-    const base = `FROM resources r WHERE r.instance = ? AND r.type = ? AND (${where.sql})`
-    const params = [instance, type, ...where.params] as never[]
-    const total = this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
+    // The type is written into the SQL (it is one of two constants), not bound: SQLite can then use the partial
+    // index on userName (WHERE type = 'User') without preparing the statement again for every binding.
+    const base = `FROM resources r WHERE r.instance = ? AND r.type = '${type === 'Group' ? 'Group' : 'User'}' AND (${where.sql})`
+    const params = [instance, ...where.params] as never[]
+    // Creation order of everything: the total is kept by triggers, and startIndex walks continue by keyset.
+    const everything = !query.filter && !query.sort
+    const total = everything
+      ? ((this.statements.countOf.get({ instance, type }) as { n: number } | null)?.n ?? 0)
+      : this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
     const { paging } = query
     if (paging.count <= 0) return { totalResults: total, resources: [] }
     const orderBy = query.sort ? sortToSql(query.sort, query.resourceType) : 'r.seq'
 
     if (paging.kind === 'index') {
-      const rows = this.db
-        .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-        .all(...params, paging.count as never, (paging.startIndex - 1) as never)
+      const after = everything && paging.startIndex > 1 ? this.positions.seqBefore(instance, type, paging.startIndex) : undefined
+      const rows =
+        after === undefined
+          ? this.db
+              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+              .all(...params, paging.count as never, (paging.startIndex - 1) as never)
+          : this.db
+              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
+              .all(...params, after as never, paging.count as never)
+      if (everything && rows.length > 0) this.positions.remember(instance, type, paging.startIndex + rows.length, rows.at(-1)!.seq)
       return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
     }
 
@@ -327,7 +344,8 @@ function prepare(db: Database) {
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
     selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
-    countByType: db.prepare('SELECT type, count(*) AS n FROM resources WHERE instance = $instance GROUP BY type'),
+    countByType: db.prepare('SELECT type, n FROM resource_counts WHERE instance = $instance'),
+    countOf: db.prepare('SELECT n FROM resource_counts WHERE instance = $instance AND type = $type'),
     selectKeys: db.prepare('SELECT type, id FROM resources WHERE instance = $instance ORDER BY seq'),
     selectSeqById: db.prepare('SELECT seq FROM resources WHERE instance = $instance AND id = $id'),
     selectByUserName: db.prepare(

@@ -11,6 +11,7 @@ import { foldedData } from './004-folded-data'
 import { syncRuns } from './005-sync-runs'
 import { queueClaims } from './006-queue-claims'
 import { instanceConnectors } from './007-instance-connectors'
+import { resourceCounts } from './008-resource-counts'
 
 export interface Migration {
   version: number
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
