@@ -76,7 +76,7 @@ export function bufferLines(write: (text: string) => void): (line: string) => vo
     try {
       write(text)
     } catch {
-      // Out of the caller's stack now: a broken log output must not take the process down.
+      // A broken log output must not fail whoever logged, nor the process at the end of the turn.
     }
   }
   if (!flushesOnExit) {
