@@ -87,6 +87,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
   let keyring = new Keyring(config)
   let schemas = schemasByInstance(config, registry)
   let trustedProxies = new CidrSet(config.server.trusted_proxies ?? [])
+  let limits = requestLimits(config.server.limits)
   let listenOrigin: string | undefined
   const metrics = createScimifyMetrics({ queueDepths: () => config.instances.map((i) => [i.id, syncState.queueLength(i.id)]) })
   const health = new DownstreamHealthTracker()
@@ -119,7 +120,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
         connector: config.instances.find((i) => i.id === runtime.id)?.connector.type ?? 'unknown',
         ...health.of(runtime.id),
       })),
-    limits: () => requestLimits(config.server.limits),
+    limits: () => limits,
     trustedProxies: () => trustedProxies,
     authThrottle: new AuthThrottle(),
   }
@@ -145,6 +146,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
       keyring = new Keyring(next)
       schemas = schemasByInstance(next, registry)
       trustedProxies = new CidrSet(next.server.trusted_proxies ?? [])
+      limits = requestLimits(next.server.limits)
       runtimes = runtimesOf(next)
     },
     schemasOf: (instance) => schemas.get(instance)!,

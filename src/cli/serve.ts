@@ -14,7 +14,7 @@ import { resolveConfigPath, type ConfigLocation } from '../config/paths'
 import type { Config } from '../config/schema'
 import { listenerOptions, type ListenerOptions } from '../http/listener-options'
 import { listenForMetrics } from '../http/modules/metrics/listener'
-import { createLogger, logFormatFor, type Logger } from '../log'
+import { bufferLines, createLogger, logFormatFor, type Logger } from '../log'
 import { configOption, fail, isoSeconds, reportIssues, resolveBeside, withContextOutput } from './command-support'
 import { configReloader, handleHangup } from './config-reload'
 import type { CliContext } from './context'
@@ -40,7 +40,8 @@ interface CreatedKey {
 }
 
 async function serve(ctx: CliContext, configFlag: string | undefined, listenOverride: string | undefined): Promise<void> {
-  const logger = createLogger((line) => ctx.stderr.write(line), logFormatFor(ctx.stderr))
+  // A turn's lines in one write (flushed at 64 KiB and on exit): one write per request was a measurable share of a GET.
+  const logger = createLogger(bufferLines((line) => ctx.stderr.write(line)), logFormatFor(ctx.stderr))
   // First: SIGHUP (systemctl reload) must not end a serve that is starting.
   // On the early returns below the process ends, and the handler with it.
   const hangup = handleHangup()

@@ -20,6 +20,8 @@ export function openDatabase(path: string, durability: Durability = 'normal'): D
     db.exec('PRAGMA journal_mode = WAL')
     db.exec(`PRAGMA synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`)
     db.exec('PRAGMA foreign_keys = ON')
+    // 16 MiB of page cache (SQLite's default is 2 MiB): the indexes of 100,000 users stay in memory.
+    db.exec('PRAGMA cache_size = -16384')
     db.exec('PRAGMA busy_timeout = 5000')
     migrate(db)
   } catch (error) {
