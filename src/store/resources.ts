@@ -71,6 +71,14 @@ function emailValues(data: ScimObject): string[] {
   return [...new Set(values.map((v) => v.toLowerCase()))]
 }
 
+/**
+ * A LIMIT written into the SQL rather than bound: SQLite prepares a statement
+ * with a bound LIMIT again on every run (its planner reads the value), which
+ * cost more than the query. Page sizes are few (Bun keeps the 20 most recent
+ * statements), and this is an integer by construction.
+ */
+const limit = (count: number) => String(Math.max(0, Math.trunc(count)))
+
 export class ResourceStore {
   private readonly statements: ReturnType<typeof prepare>
   /** Writes share the turn's transaction; callers wait for `durable()` before acknowledging them. */
@@ -186,8 +194,7 @@ export class ResourceStore {
     const where = query.filter
       ? filterToSql(query.filter, query.resourceType, query.unknownAttributesMatchNothing)
       : { sql: '1', params: [] as unknown[] }
-    // The type is written into the SQL (it is one of two constants), not bound: SQLite can then use the partial
-    // index on userName (WHERE type = 'User') without preparing the statement again for every binding.
+    // The type is written into the SQL (one of two constants), not bound: one value fewer for the planner to wait for.
     const base = `FROM resources r WHERE r.instance = ? AND r.type = '${type === 'Group' ? 'Group' : 'User'}' AND (${where.sql})`
     const params = [instance, ...where.params] as never[]
     // Creation order of everything: the total is kept by triggers, and startIndex walks continue by keyset.
@@ -204,11 +211,11 @@ export class ResourceStore {
       const rows =
         after === undefined
           ? this.db
-              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-              .all(...params, paging.count as never, (paging.startIndex - 1) as never)
+              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ${limit(paging.count)} OFFSET ?`)
+              .all(...params, (paging.startIndex - 1) as never)
           : this.db
-              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
-              .all(...params, after as never, paging.count as never)
+              .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ${limit(paging.count)}`)
+              .all(...params, after as never)
       if (everything && rows.length > 0) this.positions.remember(instance, type, paging.startIndex + rows.length, rows.at(-1)!.seq)
       return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
     }
@@ -218,11 +225,11 @@ export class ResourceStore {
     const rows =
       query.sort || 'offset' in position
         ? this.db
-            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
-            .all(...params, (paging.count + 1) as never, ('offset' in position ? position.offset : 0) as never)
+            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} ORDER BY ${orderBy} LIMIT ${limit(paging.count + 1)} OFFSET ?`)
+            .all(...params, ('offset' in position ? position.offset : 0) as never)
         : this.db
-            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ?`)
-            .all(...params, position.after as never, (paging.count + 1) as never)
+            .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ${limit(paging.count + 1)}`)
+            .all(...params, position.after as never)
     const page = rows.slice(0, paging.count)
     const result: ListResult = { totalResults: total, resources: page.map((row) => this.hydrate(row)) }
     if (rows.length > paging.count) {

@@ -12,6 +12,7 @@ import { syncRuns } from './005-sync-runs'
 import { queueClaims } from './006-queue-claims'
 import { instanceConnectors } from './007-instance-connectors'
 import { resourceCounts } from './008-resource-counts'
+import { plainUserNameIndex } from './009-plain-user-name-index'
 
 export interface Migration {
   version: number
@@ -19,7 +20,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
