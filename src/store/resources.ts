@@ -79,6 +79,14 @@ function emailValues(data: ScimObject): string[] {
  */
 const limit = (count: number) => String(Math.max(0, Math.trunc(count)))
 
+function userNameTaken(data: ScimObject): ScimError {
+  return ScimError.of('uniqueness', `A user with userName '${data.userName}' already exists`)
+}
+
+function sameValues(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i])
+}
+
 export class ResourceStore {
   private readonly statements: ReturnType<typeof prepare>
   /** Writes share the turn's transaction; callers wait for `durable()` before acknowledging them. */
@@ -105,22 +113,32 @@ export class ResourceStore {
   create(instance: string, type: ResourceKind, write: ResourceWrite, now = new Date()): StoredResource {
     const id = crypto.randomUUID()
     const timestamp = now.toISOString()
+    const docs = documents(write.data)
     return this.writes.write(() => {
-      this.assertUniqueUserName(instance, type, write.data, undefined)
-      const row = this.statements.insert.get({
-        instance,
-        type,
-        id,
-        ...indexedColumns(type, write.data),
-        ...documents(write.data),
-        version: 1,
-        created: timestamp,
-        last_modified: timestamp,
-      }) as { seq: number }
+      let row: { seq: number }
+      try {
+        row = this.statements.insert.get({
+          instance,
+          type,
+          id,
+          ...indexedColumns(type, write.data),
+          ...docs,
+          version: 1,
+          created: timestamp,
+          last_modified: timestamp,
+        }) as { seq: number }
+      } catch (error) {
+        // The unique index on (instance, user_name_key) is the uniqueness check: no lookup before every insert.
+        if (type === 'User' && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw userNameTaken(write.data)
+        throw error
+      }
       this.writeValues(row.seq, write.data)
       if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
       this.markDirty({ instance, type, id })
-      return this.getBySeq(row.seq)!
+      // A new user is in no group yet and its document is what was written: nothing to read back.
+      // A group's members get their display texts from SQL.
+      if (type === 'Group') return this.getBySeq(row.seq)!
+      return { id, type, data: JSON.parse(docs.data), version: 1, created: timestamp, lastModified: timestamp, groups: [] }
     })
   }
 
@@ -147,21 +165,24 @@ export class ResourceStore {
       const current = this.hydrate(row)
       const next = change(current)
       if (next === null) return current
-      this.assertUniqueUserName(instance, type, next.data, row.seq)
-      this.statements.update.run({
-        seq: row.seq,
-        ...indexedColumns(type, next.data),
-        ...documents(next.data),
-        last_modified: now.toISOString(),
-      })
-      this.statements.deleteValues.run({ seq: row.seq })
-      this.writeValues(row.seq, next.data)
+      const columns = indexedColumns(type, next.data)
+      // Unchanged userName (case-insensitively): it cannot clash now.
+      if (columns.user_name_key !== indexedColumns(type, current.data).user_name_key) this.assertUniqueUserName(instance, type, next.data, row.seq)
+      const docs = documents(next.data)
+      const lastModified = now.toISOString()
+      this.statements.update.run({ seq: row.seq, ...columns, ...docs, last_modified: lastModified })
+      if (!sameValues(emailValues(current.data), emailValues(next.data))) {
+        this.statements.deleteValues.run({ seq: row.seq })
+        this.writeValues(row.seq, next.data)
+      }
       if (type === 'Group' && next.members) {
         this.statements.deleteMembers.run({ seq: row.seq })
         this.writeMembers(instance, row.seq, next.members)
       }
       this.markDirty({ instance, type, id })
-      return this.getBySeq(row.seq)!
+      // A user's groups did not change with it; a group's members (and their display texts) may have.
+      if (type === 'Group') return this.getBySeq(row.seq)!
+      return { ...current, data: JSON.parse(docs.data), version: current.version + 1, lastModified }
     })
   }
 
@@ -316,9 +337,7 @@ export class ResourceStore {
     if (type !== 'User') return
     const key = String(data.userName).toLowerCase()
     const clash = this.statements.selectByUserName.get({ instance, key }) as { seq: number } | null
-    if (clash && clash.seq !== ownSeq) {
-      throw ScimError.of('uniqueness', `A user with userName '${data.userName}' already exists`)
-    }
+    if (clash && clash.seq !== ownSeq) throw userNameTaken(data)
   }
 
   private writeValues(seq: number, data: ScimObject) {
