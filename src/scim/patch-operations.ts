@@ -2,6 +2,7 @@
  * @module The add, replace and remove operations of RFC 7644 §3.5.2.1–3,
  * applied in place to one resolved PATCH target of a (cloned) resource.
  */
+import { cloneJson } from './clone'
 import { ScimError } from './errors'
 import type { Filter } from './filter/ast'
 import type { PatchTarget } from './patch-path'
@@ -81,7 +82,7 @@ function onAttribute(resource: ScimObject, target: PatchTarget, create: boolean,
   if (!isObject(existing) && !create) return
   const container = isObject(existing) ? existing : {}
   const name = target.attribute.name
-  const before = target.attribute.mutability === 'immutable' ? structuredClone(container[name]) : undefined
+  const before = target.attribute.mutability === 'immutable' ? cloneJson(container[name]) : undefined
 
   change(container)
 

@@ -2,6 +2,7 @@
  * @module SCIM PATCH, RFC 7644 §3.5.2: validates a PatchOp request body and
  * applies its operations, in order and all or nothing, to a copy of a resource.
  */
+import { cloneJson } from './clone'
 import { ScimError } from './errors'
 import { findSchema } from './filter/resolve'
 import { removeAt, setAt } from './patch-operations'
@@ -36,7 +37,7 @@ export interface PatchResult {
  */
 export function applyPatch(resource: Record<string, unknown>, body: unknown, resourceType: ResourceTypeDefinition): PatchResult {
   const operations = readOperations(body)
-  const result = structuredClone(resource)
+  const result = cloneJson(resource)
   operations.forEach((operation, index) => {
     try {
       applyOperation(result, operation, resourceType)

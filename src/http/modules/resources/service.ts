@@ -83,7 +83,8 @@ function kindOf(resourceType: ResourceTypeDefinition): ResourceKind {
 
 /** The resource as the PATCH engine sees it: attributes plus, for groups, members. */
 function patchable(current: StoredResource): ScimObject {
-  const resource: ScimObject = { ...structuredClone(current.data), id: current.id }
+  // applyPatch copies what it changes: no copy here.
+  const resource: ScimObject = { ...current.data, id: current.id }
   if (current.type === 'Group') resource.members = (current.members ?? []).map(({ value, type, display }) => ({ value, type, display }))
   return resource
 }
