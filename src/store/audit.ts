@@ -32,7 +32,7 @@ export class AuditLog {
 
   record(entry: Omit<AuditEntry, 'time'> & { time?: string }): void {
     // In the turn's transaction: an answered write's audit entry is committed with it.
-    this.writes.write(() => this.insert.run({ ...entry, time: entry.time ?? new Date().toISOString(), target: entry.target ?? null }))
+    this.writes.writeOne(() => this.insert.run({ ...entry, time: entry.time ?? new Date().toISOString(), target: entry.target ?? null }))
   }
 
   list(instance: string, since: Date): AuditEntry[] {

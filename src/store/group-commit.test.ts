@@ -65,6 +65,22 @@ describe('group commit', () => {
     expect(committed()).toEqual(['c'])
   })
 
+  test('when SQLite rolls the whole transaction back under a write (disk full, I/O error), the earlier writes of the turn are not acknowledged', async () => {
+    const { db, group, add, committed } = setup()
+    add('a')
+    const waiting = group.durable()
+    expect(() =>
+      group.write(() => {
+        db.run('ROLLBACK') // what SQLite does itself on SQLITE_FULL or SQLITE_IOERR
+        throw new Error('disk full')
+      }),
+    ).toThrow('disk full')
+    await expect(waiting).rejects.toThrow(/rolled back the transaction: disk full/)
+    add('b')
+    await group.durable()
+    expect(committed()).toEqual(['b'])
+  })
+
   test('flush() commits at once (before a database is closed) and throws when the commit fails', () => {
     const { group, add, committed } = setup()
     add('a')

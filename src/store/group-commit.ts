@@ -20,17 +20,55 @@ interface Waiter {
 export class GroupCommit {
   private open = false
   private waiters: Waiter[] = []
+  // Prepared once: run as SQL text, each was compiled again on every write.
+  private readonly begin
+  private readonly commitStatement
+  private readonly savepoint
+  private readonly release
+  private readonly rollbackTo
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.begin = db.prepare('BEGIN IMMEDIATE')
+    this.commitStatement = db.prepare('COMMIT')
+    this.savepoint = db.prepare('SAVEPOINT write')
+    this.release = db.prepare('RELEASE write')
+    this.rollbackTo = db.prepare('ROLLBACK TO write')
+  }
 
-  /** Runs `work` in the turn's transaction (opening it if need be) and returns what it returns. */
+  /** Runs `work` in the turn's transaction (opening it if need be), in a savepoint of its own, and returns what it returns. */
   write<T>(work: () => T): T {
-    if (!this.open && !this.db.inTransaction) {
-      this.db.run('BEGIN IMMEDIATE')
-      this.open = true
-      setImmediate(() => this.commit())
+    if (!this.open) {
+      // Inside a transaction of the caller's: a savepoint of that one.
+      if (this.db.inTransaction) return this.db.transaction(work)()
+      this.join()
     }
-    return this.db.transaction(work)()
+    this.savepoint.run()
+    try {
+      const result = work()
+      this.release.run()
+      return result
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.rollbackTo.run()
+        this.release.run()
+      } else {
+        // SQLite rolled the whole transaction back (disk full, I/O error): the turn's other writes are gone too.
+        this.abandon(new Error(`the database rolled back the transaction: ${(error as Error).message}`))
+      }
+      throw error
+    }
+  }
+
+  /** Runs one statement in the turn's transaction: atomic by itself, it needs no savepoint. */
+  writeOne<T>(statement: () => T): T {
+    if (!this.open && !this.db.inTransaction) this.join()
+    return statement()
+  }
+
+  private join(): void {
+    this.begin.run()
+    this.open = true
+    setImmediate(() => this.commit())
   }
 
   /** Resolves when everything written so far is committed; rejects when that commit failed. */
@@ -45,13 +83,21 @@ export class GroupCommit {
     if (failure) throw failure
   }
 
+  /** The open transaction is gone: nobody who waits for it may be told it is committed. */
+  private abandon(failure: Error): void {
+    this.open = false
+    const waiters = this.waiters
+    this.waiters = []
+    for (const waiter of waiters) waiter.reject(failure)
+  }
+
   private commit(): Error | undefined {
     if (!this.open) return undefined
     this.open = false
     const waiters = this.waiters
     this.waiters = []
     try {
-      this.db.run('COMMIT')
+      this.commitStatement.run()
     } catch (error) {
       // Not committed: none of it may be acknowledged. The transaction may
       // still be open (e.g. SQLITE_BUSY); undo it so the next write starts clean.
