@@ -83,6 +83,10 @@ function userNameTaken(data: ScimObject): ScimError {
   return ScimError.of('uniqueness', `A user with userName '${data.userName}' already exists`)
 }
 
+function sameColumns(a: ReturnType<typeof indexedColumns>, b: ReturnType<typeof indexedColumns>): boolean {
+  return a.user_name_key === b.user_name_key && a.display_key === b.display_key && a.external_id === b.external_id && a.active === b.active
+}
+
 function sameValues(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i])
 }
@@ -166,11 +170,18 @@ export class ResourceStore {
       const next = change(current)
       if (next === null) return current
       const columns = indexedColumns(type, next.data)
+      const currentColumns = indexedColumns(type, current.data)
       // Unchanged userName (case-insensitively): it cannot clash now.
-      if (columns.user_name_key !== indexedColumns(type, current.data).user_name_key) this.assertUniqueUserName(instance, type, next.data, row.seq)
+      if (columns.user_name_key !== currentColumns.user_name_key) this.assertUniqueUserName(instance, type, next.data, row.seq)
       const docs = documents(next.data)
       const lastModified = now.toISOString()
-      this.statements.update.run({ seq: row.seq, ...columns, ...docs, last_modified: lastModified })
+      // SQLite rewrites the entries of every index whose columns an UPDATE sets, changed or not: when none
+      // changed (a new title, a phone number), only the documents are set.
+      if (sameColumns(columns, currentColumns)) {
+        this.statements.updateDocuments.run({ seq: row.seq, ...docs, last_modified: lastModified })
+      } else {
+        this.statements.update.run({ seq: row.seq, ...columns, ...docs, last_modified: lastModified })
+      }
       if (!sameValues(emailValues(current.data), emailValues(next.data))) {
         this.statements.deleteValues.run({ seq: row.seq })
         this.writeValues(row.seq, next.data)
@@ -367,6 +378,9 @@ function prepare(db: Database) {
       UPDATE resources SET user_name_key = $user_name_key, display_key = $display_key, external_id = $external_id,
         active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified
       WHERE seq = $seq`),
+    updateDocuments: db.prepare(
+      'UPDATE resources SET data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified WHERE seq = $seq',
+    ),
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
     selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
