@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { ERROR, PATCH_OP, USER, newUser, testApp } from '../../../../test/support/app'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+/** RFC 9562 UUIDv7: ids in creation order. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 describe('/Users', () => {
   test('POST creates a user with a server-generated id and full meta', async () => {
@@ -11,6 +12,9 @@ describe('/Users', () => {
     expect(created.status).toBe(201)
     expect(created.headers.get('content-type')).toContain('application/scim+json')
     expect(created.body.id).toMatch(UUID)
+    // In creation order, so new ids land at the end of the id index.
+    const next = await scim.post('/Users', newUser('bob'))
+    expect(next.body.id > created.body.id).toBe(true)
     expect(created.body.schemas).toEqual([USER])
     expect(created.body).toMatchObject({ userName: 'ann', name: { givenName: 'Ann', familyName: 'Lee' }, active: true })
     expect(created.body.password).toBeUndefined()
