@@ -1,6 +1,6 @@
 /**
  * @module `bun bench/cpu-profile.ts <kind> [users] [seconds]`: runs scimify from source under `bun --cpu-prof`,
- * loads `users` users (default 2,000), drives one load kind (get-id, filter, patch-title, create-users, …) from the
+ * loads `users` users (default 2,000; for group-add also 50 groups, then 100 members each), drives one load kind (get-id, filter, patch-title, create-users, …) from the
  * separate load generator, stops the server and prints the functions with the most CPU time, self and inclusive.
  * The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
  */
@@ -37,6 +37,7 @@ async function start(profiled: boolean) {
   return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
 }
 let base = ''
+const groupsFile = join(dir, 'groups.json')
 const spec = (kind: OpKind, concurrency: number, extra: Partial<LoadSpec> = {}): LoadSpec => ({
   kind,
   base,
@@ -55,13 +56,20 @@ if (kind !== 'create-users') {
   const outFile = join(dir, 'created.json')
   await drive(spec('create-users', 16, { start: 0, maxRequests: users, maxSeconds: 3_600, outFile, usersFile: undefined }))
   await Bun.write(usersFile, JSON.stringify((await Bun.file(outFile).json()) as UserRef[]))
+  if (kind === 'group-add') await drive(spec('create-groups', 16, { start: 0, maxRequests: 50, maxSeconds: 3_600, outFile: groupsFile }))
   loader.child.kill('SIGTERM')
   await loader.child.exited
 }
 const server = await start(true)
 base = server.base
 const concurrency = kind === 'get-id' || kind === 'filter' ? 32 : 16
-const result = await drive(spec(kind, concurrency, kind === 'create-users' ? { start: 0, maxRequests: users, outFile: join(dir, 'c.json'), usersFile: undefined } : {}))
+const extra: Partial<LoadSpec> =
+  kind === 'create-users'
+    ? { start: 0, maxRequests: users, outFile: join(dir, 'c.json'), usersFile: undefined }
+    : kind === 'group-add'
+      ? { groupsFile, membersPerGroup: 100, maxRequests: 5_000 }
+      : {}
+const result = await drive(spec(kind, concurrency, extra))
 process.stdout.write(`${kind}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms\n`)
 server.child.kill('SIGTERM')
 await server.child.exited

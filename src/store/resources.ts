@@ -37,6 +37,13 @@ END`
 /** The columns a ResourceRow needs (not data_lc, the folded copy only SQL reads) and its links. */
 const ROW_COLUMNS = `r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, ${LINKS_JSON} AS links`
 
+/** A stored membership: the member's id and seq, and the display text the client gave. */
+interface MemberRow {
+  id: string
+  member_seq: number
+  display: string | null
+}
+
 interface ResourceRow {
   seq: number
   id: string
@@ -189,8 +196,7 @@ export class ResourceStore {
         this.writeValues(row.seq, next.data)
       }
       if (type === 'Group' && next.members) {
-        this.statements.deleteMembers.run({ seq: row.seq })
-        this.writeMembers(instance, row.seq, next.members)
+        this.replaceMembers(instance, row.seq, next.members)
       }
       this.markDirty({ instance, type, id })
       // A user's groups did not change with it; a group's members (and their display texts) may have.
@@ -357,6 +363,28 @@ export class ResourceStore {
     for (const value of emailValues(data)) this.statements.insertValue.run({ seq, attribute: 'emails.value', value })
   }
 
+  /**
+   * Makes the group's members `members`, touching only the rows that change:
+   * an identity provider adds members one PATCH at a time, and rewriting a
+   * group of 100 for each was most of the PATCH.
+   */
+  private replaceMembers(instance: string, groupSeq: number, members: MemberRef[]) {
+    const stored = new Map((this.statements.selectMemberRows.all({ seq: groupSeq }) as MemberRow[]).map((row) => [row.id, row]))
+    const kept = new Set<string>()
+    const added: MemberRef[] = []
+    for (const member of members) {
+      const row = stored.get(member.id)
+      if (!row) added.push(member)
+      else if (!kept.has(member.id)) {
+        kept.add(member.id)
+        const display = member.display ?? null
+        if (display !== row.display) this.statements.updateMemberDisplay.run({ group: groupSeq, member: row.member_seq, display })
+      }
+    }
+    for (const [id, row] of stored) if (!kept.has(id)) this.statements.deleteMember.run({ group: groupSeq, member: row.member_seq })
+    this.writeMembers(instance, groupSeq, added)
+  }
+
   private writeMembers(instance: string, groupSeq: number, members: MemberRef[]) {
     const seen = new Set<string>()
     for (const { id, display } of members) {
@@ -399,7 +427,9 @@ function prepare(db: Database) {
     touchHealth: db.prepare(
       'INSERT INTO _health (id, checked_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at',
     ),
-    deleteMembers: db.prepare('DELETE FROM group_members WHERE group_seq = $seq'),
+    selectMemberRows: db.prepare('SELECT m.id, gm.member_seq, gm.display FROM group_members gm JOIN resources m ON m.seq = gm.member_seq WHERE gm.group_seq = $seq'),
+    updateMemberDisplay: db.prepare('UPDATE group_members SET display = $display WHERE group_seq = $group AND member_seq = $member'),
+    deleteMember: db.prepare('DELETE FROM group_members WHERE group_seq = $group AND member_seq = $member'),
     selectGroupIds: db.prepare('SELECT g.id FROM group_members gm JOIN resources g ON g.seq = gm.group_seq WHERE gm.member_seq = $seq'),
   }
 }
