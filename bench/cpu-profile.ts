@@ -2,7 +2,8 @@
  * @module `bun bench/cpu-profile.ts <kind> [users] [seconds]`: runs scimify from source under `bun --cpu-prof`,
  * loads `users` users (default 2,000; for group-add also 50 groups, then 100 members each), drives one load kind (get-id, filter, patch-title, create-users, …) from the
  * separate load generator, stops the server and prints the functions with the most CPU time, self and inclusive.
- * The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope.
+ * The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope. CPU_PROFILE=off: no profiler,
+ * only the load's req/s and latencies.
  */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,7 +28,7 @@ const usersFile = join(dir, 'users.json')
 /** Starts scimify from source on a free port, under --cpu-prof when asked. */
 async function start(profiled: boolean) {
   const port = freePort()
-  const flags = profiled ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
+  const flags = profiled && process.env.CPU_PROFILE !== 'off' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
   const child = Bun.spawn([process.execPath, ...flags, main, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`], {
     stdin: 'ignore',
     stdout: 'ignore',
@@ -73,6 +74,8 @@ const result = await drive(spec(kind, concurrency, extra))
 process.stdout.write(`${kind}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms\n`)
 server.child.kill('SIGTERM')
 await server.child.exited
+// CPU_PROFILE=off: the same run without the profiler (its overhead), for req/s from source.
+if (process.env.CPU_PROFILE === 'off') process.exit(0)
 
 interface Node {
   id: number
