@@ -55,7 +55,7 @@ describe('scimify restore', () => {
     expect(run).toEqual({
       stdout:
         `kept ${fixture.databasePath} as ${keptName()}\n` +
-        `restored ${backupPath} to ${fixture.databasePath} (${statSync(fixture.databasePath).size} bytes, schema version 9)\n` +
+        `restored ${backupPath} to ${fixture.databasePath} (${statSync(fixture.databasePath).size} bytes, schema version 10)\n` +
         'start scimify serve again (systemctl start scimify); an older schema is migrated on start\n',
       stderr: '',
       exitCode: 0,

@@ -13,6 +13,7 @@ import { queueClaims } from './006-queue-claims'
 import { instanceConnectors } from './007-instance-connectors'
 import { resourceCounts } from './008-resource-counts'
 import { plainUserNameIndex } from './009-plain-user-name-index'
+import { auditTimeIndex } from './010-audit-time-index'
 
 export interface Migration {
   version: number
@@ -20,7 +21,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex, auditTimeIndex]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
