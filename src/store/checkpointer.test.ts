@@ -1,22 +1,18 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
+import { useTempDirs } from '../../test/support/temp-dir'
 import { BUILD_ENTRYPOINTS } from '../../test/e2e/support'
 import { memoryLogger } from '../log'
 import { startCheckpointer } from './checkpointer'
 import { openDatabase } from './db'
 import packageJson from '../../package.json'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs()
 
 describe('the background checkpointer', () => {
   test('copies the WAL into the database file from its own thread; the writer does not (below its backstop)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scimify-checkpointer-'))
-    dirs.push(dir)
+    const dir = tempDir('scimify-checkpointer')
     const path = join(dir, 'scimify.db')
     const db = openDatabase(path)
     const logger = memoryLogger()

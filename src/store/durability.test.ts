@@ -1,19 +1,15 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { useTempDirs } from '../../test/support/temp-dir'
 import { connectors } from '../../connectors'
 import { formatIssue, parseConfig } from '../config/load'
 import { ConnectorRegistry } from '../connector/registry'
 import { openDatabase } from './db'
 
+const tempDir = useTempDirs()
+
 const registry = new ConnectorRegistry(connectors)
 const config = (server: string) => `server:\n${server}instances:\n  - id: demo\n    connector:\n      type: directory\n`
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
 describe('server.durability', () => {
   test('normal (the default) or full; anything else is an error naming the key and line', () => {
     const unset = parseConfig(config('  listen: 127.0.0.1:8080\n'), registry)
@@ -25,8 +21,7 @@ describe('server.durability', () => {
   })
 
   test('sets how SQLite syncs: normal writes the WAL before answering, full also fsyncs it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scimify-durability-'))
-    dirs.push(dir)
+    const dir = tempDir('scimify-durability')
     const synchronous = (durability?: 'normal' | 'full') => {
       const db = openDatabase(join(dir, 'scimify.db'), durability)
       const value = (db.query('PRAGMA synchronous').get() as { synchronous: number }).synchronous

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { useTempDirs } from '../../test/support/temp-dir'
 import { GroupCommit } from './group-commit'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs()
 
 /** A WAL database file with a table, the group commit of one connection, and a second connection to look from. */
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'scimify-group-commit-'))
-  dirs.push(dir)
+  const dir = tempDir('scimify-group-commit')
   const path = join(dir, 'db.sqlite')
   const db = new Database(path, { create: true, strict: true })
   db.run('PRAGMA journal_mode = WAL')

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { useTempDirs } from '../../test/support/temp-dir'
 import { parseFilter } from '../scim/filter/parse'
 import { userResourceType } from '../scim/schemas/resource-types'
 import { openDatabase } from './db'
@@ -10,18 +9,14 @@ import { ResourceStore } from './resources'
 import { SyncStore } from './sync'
 import type { ListQuery } from './types'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs()
 
 /**
  * A store on a database file whose every `db.query(sql)` is recorded, so the
  * test can ask SQLite how it runs the statements a list really used.
  */
 function setup(users: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'scimify-paging-'))
-  dirs.push(dir)
+  const dir = tempDir('scimify-paging')
   const path = join(dir, 'scimify.db')
   const db = openDatabase(path)
   const queries: string[] = []

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { useTempDirs } from '../../test/support/temp-dir'
 import { connectors } from '../../connectors'
 import { fakeDownstreamApp, configWithConnector } from '../../test/support/fake-app'
 import { GROUP, newUser, scimClient } from '../../test/support/app'
@@ -10,15 +9,11 @@ import type { Config } from '../config/schema'
 import { ConnectorRegistry } from '../connector/registry'
 import { memoryLogger } from '../log'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs()
 
 /** `alpha` on the directory connector (store only), on a database file; and the same config on the fake app. */
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'scimify-store-only-'))
-  dirs.push(dir)
+  const dir = tempDir('scimify-store-only')
   const fake = fakeDownstreamApp()
   const registry = new ConnectorRegistry([...connectors, fake.definition])
   const { config: onFake, key } = configWithConnector(fake.definition.type)
