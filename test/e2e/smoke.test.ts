@@ -46,6 +46,8 @@ describe('the scimify binary', () => {
     expect(again.status).toBe(200)
     expect(((await again.json()) as { userName: string }).userName).toBe('smoke.user')
     expect(server.log()).not.toContain(key)
+    // Nothing went wrong on the way, e.g. the WAL checkpointer's worker missing from the executable.
+    expect(server.log()).not.toContain('"level":"error"')
   })
 
   test('every write acknowledged before a SIGKILL survives it', async () => {
