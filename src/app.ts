@@ -20,8 +20,6 @@ import type { InstanceHealth } from './http/deps'
 import { requestLimits } from './http/request-limits'
 import { createMetricsHandler } from './http/modules/metrics/listener'
 import { createFetchHandler, createHttpApp } from './http/server'
-import { scimErrorResponse } from './http/errors'
-import { RetryLaterError } from './http/retry-later'
 import { createLogger, type Logger } from './log'
 import { createScimifyMetrics, type ScimifyMetrics } from './metrics/scimify'
 import { startCheckpointer } from './store/checkpointer'
@@ -124,18 +122,7 @@ export function createApp(initialConfig: Config, options: AppOptions): App {
     trustedProxies: () => trustedProxies,
     authThrottle: new AuthThrottle(),
   }
-  const handleFetch = createFetchHandler(createHttpApp(deps), deps)
-  // Writes share a group commit: no answer leaves before what it wrote (and any write it read) is committed.
-  async function handle(request: Request, peer?: string): Promise<Response> {
-    const response = await handleFetch(request, peer)
-    try {
-      await store.durable()
-    } catch (error) {
-      logger.error('commit failed; the request is answered 503', { error: (error as Error).message })
-      return scimErrorResponse(new RetryLaterError(503, 'The change could not be saved; try again', 1))
-    }
-    return response
-  }
+  const handle = createFetchHandler(createHttpApp(deps), deps)
 
   return {
     handle,

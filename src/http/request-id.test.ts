@@ -51,6 +51,7 @@ describe('X-Request-Id', () => {
         isWritable: () => {
           throw new Error('disk on fire')
         },
+        durable: () => Promise.resolve(),
       } as unknown as ResourceStore,
       logger,
       keyring: () => {

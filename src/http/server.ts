@@ -2,13 +2,14 @@
  * @module Builds the HTTP app (no listening here) and the fetch handler that
  * wraps it: the client address (through trusted proxies), the request limits,
  * a request id, one access-log line per request (method, path, status,
- * duration, client, instance and key id, never the key), the request metrics
- * and the audit entry of a SCIM write.
+ * duration, client, instance and key id, never the key), the request metrics,
+ * the audit entry of a SCIM write, and the wait for the group commit.
  */
 import { Elysia } from 'elysia'
 import { withLogFields } from '../log'
 import type { HttpDeps } from './deps'
-import { renderError } from './errors'
+import { renderError, scimErrorResponse } from './errors'
+import { RetryLaterError } from './retry-later'
 import { bulkModule } from './modules/bulk'
 import { discoveryModule } from './modules/discovery'
 import { groupsModule } from './modules/groups'
@@ -62,14 +63,29 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
     let status = 500
     let location: string | null = null
     try {
-      const limited = await limiter.run(request, (bounded) => {
-        request = bounded
-        noteRequest(request, { client })
-        return app.handle(request)
-      })
-      const response = withRequestId(negotiateContentType(request, limited), requestId)
-      status = response.status
-      location = response.headers.get('location')
+      let response: Response
+      try {
+        const limited = await limiter.run(request, (bounded) => {
+          request = bounded
+          noteRequest(request, { client })
+          return app.handle(request)
+        })
+        response = withRequestId(negotiateContentType(request, limited), requestId)
+        status = response.status
+        location = response.headers.get('location')
+      } finally {
+        // Before the wait for the commit: a write's audit entry commits with the write.
+        const info = requestInfo(request)
+        if (info.instance && info.keyId && MUTATIONS.has(request.method)) auditMutation(deps, request.method, path, status, info, location)
+      }
+      // Writes share a group commit: no answer leaves before what it wrote (and any write it read) is committed.
+      try {
+        await deps.store.durable()
+      } catch (error) {
+        deps.logger.error('commit failed; the request is answered 503', { error: (error as Error).message })
+        response = withRequestId(scimErrorResponse(new RetryLaterError(503, 'The change could not be saved; try again', 1)), requestId)
+        status = response.status
+      }
       return response
     } finally {
       const elapsedMs = performance.now() - started
@@ -85,7 +101,6 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
         request_id: requestId,
       })
       recordRequest(deps, request.method, path, status, info, elapsedMs / 1000)
-      if (info.instance && info.keyId && MUTATIONS.has(request.method)) auditMutation(deps, request.method, path, status, info, location)
     }
   }
 
