@@ -93,9 +93,6 @@ export class GroupCommit {
 
   private commit(): Error | undefined {
     if (!this.open) return undefined
-    this.open = false
-    const waiters = this.waiters
-    this.waiters = []
     try {
       this.commitStatement.run()
     } catch (error) {
@@ -103,9 +100,12 @@ export class GroupCommit {
       // still be open (e.g. SQLITE_BUSY); undo it so the next write starts clean.
       if (this.db.inTransaction) this.db.run('ROLLBACK')
       const failure = new Error(`the database could not commit: ${(error as Error).message}`)
-      for (const waiter of waiters) waiter.reject(failure)
+      this.abandon(failure)
       return failure
     }
+    this.open = false
+    const waiters = this.waiters
+    this.waiters = []
     for (const waiter of waiters) waiter.resolve()
     return undefined
   }

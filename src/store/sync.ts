@@ -79,12 +79,12 @@ export class SyncStore {
     this.statements = prepare(db)
   }
 
-  /** Marks a resource as needing reconciliation, now. Call inside the write's own transaction. */
   /** Resolves once every write so far is committed: the engine waits for it before acting downstream on what it recorded. */
   durable(): Promise<void> {
     return groupCommitOf(this.db).durable()
   }
 
+  /** Marks a resource as needing reconciliation, now. Call inside the write's own transaction. */
   markDirty(key: ResourceKey, now = Date.now()): void {
     this.statements.enqueue.run({ ...keyParams(key), now })
   }
@@ -225,17 +225,16 @@ export class SyncStore {
   /**
    * Records the connector an instance runs with. Store-only instances queue
    * nothing, so when an instance gains a connector that syncs (or changes to
-   * another one), everything it holds is queued once. True when it was.
+   * another one), everything it holds is queued once.
    */
-  noteConnector(instance: string, connectorType: string, syncs: boolean, now = Date.now()): boolean {
-    return this.db.transaction(() => {
+  noteConnector(instance: string, connectorType: string, syncs: boolean, now = Date.now()): void {
+    this.db.transaction(() => {
       const last = this.statements.instanceConnector.get({ instance }) as { connector_type: string; syncs: number } | null
-      if (last && last.connector_type === connectorType && Boolean(last.syncs) === syncs) return false
+      if (last && last.connector_type === connectorType && Boolean(last.syncs) === syncs) return
       this.statements.saveInstanceConnector.run({ instance, type: connectorType, syncs: Number(syncs) })
       // A first record on a database that predates this table: every write was queued then; nothing was missed.
-      if (!syncs || (!last && this.statements.anyQueuedOrLinked.get({ instance }))) return false
+      if (!syncs || (!last && this.statements.anyQueuedOrLinked.get({ instance }))) return
       this.markAllDirty(instance, now)
-      return true
     })()
   }
 
