@@ -3,7 +3,12 @@
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8'
 
 export function scimJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': SCIM_CONTENT_TYPE, ...headers } })
+  return scimJsonText(JSON.stringify(body), status, headers)
+}
+
+/** A SCIM response whose body is already JSON text. */
+export function scimJsonText(json: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(json, { status, headers: { 'content-type': SCIM_CONTENT_TYPE, ...headers } })
 }
 
 /** The instance's SCIM base URL: `{public_url}/scim/v2/{instance}`, else from the request's own origin. */

@@ -18,3 +18,12 @@ export function listResponse<T>(totalResults: number, resources: T[], position: 
     Resources: resources,
   }
 }
+
+/** The same ListResponse as JSON text, around resources already rendered as JSON text. */
+export function listResponseJson(totalResults: number, resourcesJson: string[], position: { startIndex: number } | { nextCursor?: string }): string {
+  const envelope = listResponse(totalResults, [], position)
+  envelope.itemsPerPage = resourcesJson.length
+  // `Resources` is the envelope's last member: its empty array is the text's last three characters, `[]}`.
+  const text = JSON.stringify(envelope)
+  return `${text.slice(0, -3)}[${resourcesJson.join(',')}]}`
+}

@@ -16,6 +16,8 @@ export interface ResourceData {
   id: string
   type: 'User' | 'Group'
   data: ScimObject
+  /** `data` as the store keeps it, JSON text, when the store read or wrote it. */
+  dataJson?: string
   members?: ResourceLinkData[]
   groups?: ResourceLinkData[]
   version: number
@@ -25,25 +27,30 @@ export interface ResourceData {
 
 const ENDPOINTS = { User: 'Users', Group: 'Groups' } as const
 
-
 /** `baseUrl` is the instance's SCIM base, e.g. https://scim.example.com/scim/v2/demo */
 export function renderResource(resource: ResourceData, baseUrl: string): ScimObject {
   const { schemas, externalId, ...attributes } = resource.data
-  const location = `${baseUrl}/${ENDPOINTS[resource.type]}/${resource.id}`
-  const link = (item: ResourceLinkData) => ({ ...item, $ref: `${baseUrl}/${ENDPOINTS[item.type]}/${item.value}` })
   const rendered: ScimObject = { schemas, id: resource.id }
   if (externalId !== undefined) rendered.externalId = externalId
-  Object.assign(rendered, attributes)
-  if (resource.type === 'Group') rendered.members = (resource.members ?? []).map(link)
-  if (resource.type === 'User' && resource.groups && resource.groups.length > 0) {
-    rendered.groups = resource.groups.map((group) => ({ ...link(group), type: 'direct' }))
-  }
-  rendered.meta = {
+  Object.assign(rendered, attributes, renderLinks(resource, baseUrl))
+  rendered.meta = renderMeta(resource, baseUrl)
+  return rendered
+}
+
+/** A group's `members` (always, perhaps empty), or a user's `groups` (only when it has some). */
+export function renderLinks(resource: ResourceData, baseUrl: string): { members?: ScimObject[]; groups?: ScimObject[] } {
+  const link = (item: ResourceLinkData) => ({ ...item, $ref: `${baseUrl}/${ENDPOINTS[item.type]}/${item.value}` })
+  if (resource.type === 'Group') return { members: (resource.members ?? []).map(link) }
+  if (resource.groups && resource.groups.length > 0) return { groups: resource.groups.map((group) => ({ ...link(group), type: 'direct' })) }
+  return {}
+}
+
+export function renderMeta(resource: ResourceData, baseUrl: string): ScimObject {
+  return {
     resourceType: resource.type,
     created: resource.created,
     lastModified: resource.lastModified,
-    location,
+    location: `${baseUrl}/${ENDPOINTS[resource.type]}/${resource.id}`,
     version: entityTag(resource.version),
   }
-  return rendered
 }

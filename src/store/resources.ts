@@ -151,7 +151,7 @@ export class ResourceStore {
       // A new user is in no group yet and its document is what was written: nothing to read back.
       // A group's members get their display texts from SQL.
       if (type === 'Group') return this.getBySeq(row.seq)!
-      return { id, type, data: JSON.parse(docs.data), version: 1, created: timestamp, lastModified: timestamp, groups: [] }
+      return { id, type, data: JSON.parse(docs.data), dataJson: docs.data, version: 1, created: timestamp, lastModified: timestamp, groups: [] }
     })
   }
 
@@ -201,7 +201,7 @@ export class ResourceStore {
       this.markDirty({ instance, type, id })
       // A user's groups did not change with it; a group's members (and their display texts) may have.
       if (type === 'Group') return this.getBySeq(row.seq)!
-      return { ...current, data: JSON.parse(docs.data), version: current.version + 1, lastModified }
+      return { ...current, data: JSON.parse(docs.data), dataJson: docs.data, version: current.version + 1, lastModified }
     })
   }
 
@@ -332,6 +332,7 @@ export class ResourceStore {
       id: row.id,
       type: row.type,
       data: JSON.parse(row.data),
+      dataJson: row.data,
       version: row.version,
       created: row.created,
       lastModified: row.last_modified,

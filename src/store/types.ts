@@ -18,6 +18,8 @@ export interface StoredResource {
   type: ResourceKind
   /** Canonical attributes without id, meta, members and groups. */
   data: ScimObject
+  /** `data` as stored, JSON text (responses are written around it). */
+  dataJson?: string
   /** Groups only: the group's direct members. */
   members?: ResourceLink[]
   /** Users only: the groups the user is a direct member of. */
