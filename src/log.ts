@@ -117,7 +117,18 @@ function safeFields(fields: LogFields, contextFields?: LogFields): Fields {
 
 function addSafe(safe: Fields, name: string, value: string | number | boolean | undefined): void {
   if (value === undefined || value === '') return
-  safe.push([name, isSecretField(name) ? REDACTED : typeof value === 'string' ? redactText(value) : value])
+  safe.push([name, secretField(name) ? REDACTED : typeof value === 'string' ? redactText(value) : value])
+}
+
+/** Field names come from the code, a few dozen in all: each is matched against the secret names once (up to 256 names). */
+const secretFieldNames = new Map<string, boolean>()
+
+function secretField(name: string): boolean {
+  let secret = secretFieldNames.get(name)
+  if (secret !== undefined) return secret
+  secret = isSecretField(name)
+  if (secretFieldNames.size < 256) secretFieldNames.set(name, secret)
+  return secret
 }
 
 function textLine(time: string, level: Level, message: string, fields: Fields): string {

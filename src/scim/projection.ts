@@ -19,6 +19,7 @@ export interface Projection {
 
 /** Reads the comma-separated query parameters; empty ones count as absent. */
 export function parseProjection(attributes: string | null | undefined, excludedAttributes: string | null | undefined): Projection {
+  if (!attributes && !excludedAttributes) return {}
   const list = (value: string | null | undefined) => {
     const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
     return items.length > 0 ? items : undefined

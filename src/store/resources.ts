@@ -337,9 +337,13 @@ export class ResourceStore {
       created: row.created,
       lastModified: row.last_modified,
     }
-    const links = (JSON.parse(row.links) as [string, ResourceKind, string | null][]).map(([value, type, display]) =>
-      display === null ? { value, type } : { value, type, display },
-    )
+    // Most users are in no group: '[]' needs no parse.
+    const links =
+      row.links === '[]'
+        ? []
+        : (JSON.parse(row.links) as [string, ResourceKind, string | null][]).map(([value, type, display]) =>
+            display === null ? { value, type } : { value, type, display },
+          )
     if (row.type === 'Group') resource.members = links
     else resource.groups = links
     return resource
