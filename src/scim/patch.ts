@@ -12,7 +12,7 @@ import { PATCH_OP, type ResourceTypeDefinition, type SchemaDefinition } from './
 
 type OperationName = 'add' | 'replace' | 'remove'
 
-interface Operation {
+export interface Operation {
   op: OperationName
   path?: string
   value?: unknown
@@ -112,7 +112,8 @@ function isReadOnly(target: PatchTarget): boolean {
   return target.attribute.mutability === 'readOnly' || target.subAttribute?.mutability === 'readOnly'
 }
 
-function readOperations(body: unknown): Operation[] {
+/** The body's operations, each checked and with its op lower-cased; throws the ScimError `applyPatch` would. */
+export function readOperations(body: unknown): Operation[] {
   if (!isObject(body)) throw ScimError.of('invalidSyntax', 'The PATCH request body must be a JSON object')
   const schemas = member(body, 'schemas')
   const patchOp = PATCH_OP.toLowerCase()

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'bun:sqlite'
 import { ScimError } from '../scim/errors'
+import type { MembershipChange } from '../scim/membership-patch'
 import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
@@ -202,6 +203,53 @@ export class ResourceStore {
       // A user's groups did not change with it; a group's members (and their display texts) may have.
       if (type === 'Group') return this.getBySeq(row.seq)!
       return { ...current, data: JSON.parse(docs.data), dataJson: docs.data, version: current.version + 1, lastModified }
+    })
+  }
+
+  /**
+   * Adds and removes some members of a group, touching only their rows (group
+   * push: one PATCH per member, and reading all of a large group's members
+   * for each was most of its cost). `check` sees the group first and may veto
+   * (If-Match). Returns the group with its new version, with its members
+   * only when `withMembers`; undefined when there is no such group; or
+   * 'declined', having written nothing, when the change is not plainly one:
+   * an added member already there or not a user or group of the instance,
+   * a removed one not there. The caller then patches it the general way.
+   */
+  changeMembers(
+    instance: string,
+    id: string,
+    change: MembershipChange,
+    check: (current: StoredResource) => void,
+    withMembers: boolean,
+    now = new Date(),
+  ): StoredResource | undefined | 'declined' {
+    return this.writes.write(() => {
+      const row = this.statements.selectGroupHead.get({ instance, id }) as Omit<ResourceRow, 'links'> | null
+      if (!row) return undefined
+      const current: StoredResource = { id: row.id, type: 'Group', data: JSON.parse(row.data), dataJson: row.data, version: row.version, created: row.created, lastModified: row.last_modified }
+      check(current)
+      const memberSeq = (memberId: string) => (this.statements.selectSeqById.get({ instance, id: memberId }) as { seq: number } | null)?.seq
+      const isMember = (seq: number) => this.statements.selectMembership.get({ group: row.seq, member: seq }) !== null
+      const added: { seq: number; display: string | null }[] = []
+      for (const member of change.add) {
+        const seq = memberSeq(member.id)
+        if (seq === undefined || seq === row.seq || isMember(seq)) return 'declined'
+        added.push({ seq, display: member.display ?? null })
+      }
+      const removed: number[] = []
+      for (const memberId of change.remove) {
+        const seq = memberSeq(memberId)
+        if (seq === undefined || !isMember(seq)) return 'declined'
+        removed.push(seq)
+      }
+      for (const { seq, display } of added) this.statements.insertMember.run({ group: row.seq, member: seq, display })
+      for (const seq of removed) this.statements.deleteMember.run({ group: row.seq, member: seq })
+      const lastModified = now.toISOString()
+      this.statements.touch.run({ seq: row.seq, last_modified: lastModified })
+      this.markDirty({ instance, type: 'Group', id })
+      if (withMembers) return this.getBySeq(row.seq)!
+      return { ...current, version: current.version + 1, lastModified }
     })
   }
 
@@ -419,6 +467,11 @@ function prepare(db: Database) {
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
     selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
+    selectGroupHead: db.prepare(
+      `SELECT seq, id, type, data, version, created, last_modified FROM resources WHERE instance = $instance AND id = $id AND type = 'Group'`,
+    ),
+    selectMembership: db.prepare('SELECT 1 AS found FROM group_members WHERE group_seq = $group AND member_seq = $member'),
+    touch: db.prepare('UPDATE resources SET version = version + 1, last_modified = $last_modified WHERE seq = $seq'),
     countByType: db.prepare('SELECT type, n FROM resource_counts WHERE instance = $instance'),
     countOf: db.prepare('SELECT n FROM resource_counts WHERE instance = $instance AND type = $type'),
     selectKeys: db.prepare('SELECT type, id FROM resources WHERE instance = $instance ORDER BY seq'),

@@ -60,10 +60,10 @@ export function resourceRoutes(kind: 'User' | 'Group', deps: HttpDeps) {
       `${endpoint}/:id`,
       async ({ request, params, query, caller }) => {
         const body = await readJsonBody(request)
-        const patched = service.patch(target(caller), params.id, body, request.headers.get('if-match'))
         // RFC 7644 §3.5.2: 204 without a body, or 200 with the resource when
         // the client asked for attributes.
         const projection = projectionOf(query)
+        const patched = service.patch(target(caller), params.id, body, request.headers.get('if-match'), !isProjectionEmpty(projection))
         if (isProjectionEmpty(projection)) return new Response(null, { status: 204, headers: { etag: entityTag(patched.version) } })
         return respond(patched, caller, projection)
       },

@@ -6,6 +6,7 @@
 import { ScimError } from '../../../scim/errors'
 import { checkIfMatch } from '../../../scim/etag'
 import type { ListRequest } from '../../../scim/list-request'
+import { membershipChange } from '../../../scim/membership-patch'
 import { applyPatch } from '../../../scim/patch'
 import { isObject, normalizeResource, type ScimObject } from '../../../scim/resource'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
@@ -20,7 +21,11 @@ export interface Target {
 }
 
 export class ResourceService {
-  constructor(private readonly store: ResourceStore) {}
+  constructor(
+    private readonly store: ResourceStore,
+    /** Group push applied to the memberships it names (`membershipChange`); off only to compare with the general way. */
+    private readonly membershipShortcut = true,
+  ) {}
 
   create({ instance, resourceType }: Target, body: unknown): StoredResource {
     return this.store.create(instance, kindOf(resourceType), toWrite(body, resourceType))
@@ -47,8 +52,17 @@ export class ResourceService {
     return updated ?? notFound(resourceType, id)
   }
 
-  /** PATCH (RFC 7644 §3.5.2), applied to the current state in one transaction. */
-  patch({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null): StoredResource {
+  /**
+   * PATCH (RFC 7644 §3.5.2), applied to the current state in one transaction.
+   * `withMembers` false: the caller needs a group's version, not its members.
+   */
+  patch({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null, withMembers = true): StoredResource {
+    const change = resourceType.id === 'Group' && this.membershipShortcut ? membershipChange(body) : undefined
+    if (change) {
+      const changed = this.store.changeMembers(instance, id ?? '', change, (current) => checkIfMatch(ifMatch, current.version), withMembers)
+      if (changed === undefined) notFound(resourceType, id)
+      if (changed !== 'declined') return changed
+    }
     const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
       checkIfMatch(ifMatch, current.version)
       const { resource, changed } = applyPatch(patchable(current), body, resourceType)
