@@ -1,9 +1,10 @@
 /** @module What the scenarios share: the profile, the server under test, its key, the ceiling and the users loaded so far. */
 import { join } from 'node:path'
 import type { Profile } from './profile'
+import type { Ceilings } from './scenarios/ceiling'
 import type { Row } from './report'
 import type { Running, Workspace } from './server'
-import type { LoadSpec, UserRef } from './spec'
+import type { LoadSpec, OpKind, UserRef } from './spec'
 
 export interface Bench {
   profile: Profile
@@ -12,8 +13,8 @@ export interface Bench {
   /** SCIM base URL of the `bench` instance. */
   base: string
   key: string
-  /** Bare Bun.serve req/s by concurrency. */
-  ceiling: Map<number, number>
+  /** Bare Bun.serve req/s: plain GETs by concurrency, and each row's own requests. */
+  ceiling: Ceilings
   /** Every user created so far, also written to usersFile for the load generator. */
   users: UserRef[]
   usersFile: string
@@ -36,4 +37,9 @@ export function specFor(bench: Bench, kind: LoadSpec['kind'], concurrency: numbe
     usersFile: bench.usersFile,
     ...extra,
   }
+}
+
+/** The ceilings a row of `kind` at `concurrency` is given as a fraction of. */
+export function ceilingsOf(ceilings: Ceilings, kind: OpKind, concurrency: number): Pick<Row, 'ceiling' | 'plainCeiling'> {
+  return { ceiling: ceilings.sameRequests.get(kind), plainCeiling: ceilings.plain.get(concurrency) }
 }
