@@ -97,11 +97,32 @@ describe('paging through every user with startIndex, as an identity provider imp
     expect(queries.some((sql) => sql.includes('OFFSET'))).toBe(true)
 
     queries.length = 0
-    expect(page(1, 100, filter('userName eq "user0042"')).resources.map((r) => r.data.userName)).toEqual(['user0042'])
-    expect(queries).toHaveLength(2) // the count, then the page
+    const found = page(1, 100, filter('userName eq "user0042"'))
+    expect(found.resources.map((r) => r.data.userName)).toEqual(['user0042'])
+    // A page that is not full is the end of the results: it is its own total, without a count query.
+    expect(found.totalResults).toBe(1)
+    expect(queries).toHaveLength(1)
     for (const sql of queries) {
       expect(plan(sql).join('\n')).toMatch(/USING (COVERING )?INDEX resources_user_name \(instance=\? AND user_name_key=\?\)/)
       expect(plan(sql).filter((line) => line.startsWith('SCAN'))).toEqual([])
     }
+  })
+
+  // 50 users match `userName sw "user01"`: the total is the same whether a page proves it or the count query gives it.
+  test.each([
+    [1, 100, 50, 'a first page that is not full: its own total'],
+    [1, 10, 10, 'a full page: counted'],
+    [41, 10, 10, 'the last full page: counted'],
+    [45, 10, 6, 'a last page that is not full: what came before plus what is on it'],
+    [51, 10, 0, 'an empty page just past the end: counted'],
+    [90, 10, 0, 'an empty page far past the end: counted (fewer matched than were skipped)'],
+  ])('filtered totals: startIndex=%d count=%d gives %d resources (%s)', (startIndex, count, onPage) => {
+    const { page, queries } = setup(150)
+    queries.length = 0
+    const result = page(startIndex, count, { filter: parseFilter('userName sw "user01"'), resourceType: userResourceType } as Partial<ListQuery>)
+    expect(result.resources).toHaveLength(onPage)
+    expect(result.totalResults).toBe(50)
+    const countedSeparately = queries.some((sql) => sql.startsWith('SELECT count(*)'))
+    expect(countedSeparately).toBe(onPage === 0 || onPage === count)
   })
 })

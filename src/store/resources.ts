@@ -80,6 +80,17 @@ function emailValues(data: ScimObject): string[] {
 }
 
 /**
+ * The total a page of a filtered list proves by itself, sparing the count
+ * query (as costly as the page: a `userName eq` lookup was two of them): a
+ * page that is not full is the end of the results, so the total is what came
+ * before it plus what is on it. Not when it is empty past the start: what
+ * came before it may be fewer than was skipped.
+ */
+function totalShownBy(skipped: number, onPage: number, full: boolean): number | undefined {
+  return !full && (onPage > 0 || skipped === 0) ? skipped + onPage : undefined
+}
+
+/**
  * A LIMIT written into the SQL rather than bound: SQLite prepares a statement
  * with a bound LIMIT again on every run (its planner reads the value), which
  * cost more than the query. Page sizes are few (Bun keeps the 20 most recent
@@ -287,11 +298,12 @@ export class ResourceStore {
     const params = [instance, ...where.params] as never[]
     // Creation order of everything: the total is kept by triggers, and startIndex walks continue by keyset.
     const everything = !query.filter && !query.sort
-    const total = everything
-      ? ((this.statements.countOf.get({ instance, type }) as { n: number } | null)?.n ?? 0)
-      : this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
+    const counted = () =>
+      everything
+        ? ((this.statements.countOf.get({ instance, type }) as { n: number } | null)?.n ?? 0)
+        : this.db.query<{ n: number }, never[]>(`SELECT count(*) AS n ${base}`).get(...params)!.n
     const { paging } = query
-    if (paging.count <= 0) return { totalResults: total, resources: [] }
+    if (paging.count <= 0) return { totalResults: counted(), resources: [] }
     const orderBy = query.sort ? sortToSql(query.sort, query.resourceType) : 'r.seq'
 
     if (paging.kind === 'index') {
@@ -305,7 +317,8 @@ export class ResourceStore {
               .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ${limit(paging.count)}`)
               .all(...params, after as never)
       if (everything && rows.length > 0) this.positions.remember(instance, type, paging.startIndex + rows.length, rows.at(-1)!.seq)
-      return { totalResults: total, resources: rows.map((row) => this.hydrate(row)) }
+      const total = everything ? undefined : totalShownBy(paging.startIndex - 1, rows.length, rows.length >= paging.count)
+      return { totalResults: total ?? counted(), resources: rows.map((row) => this.hydrate(row)) }
     }
 
     const position = decodeCursor(paging.cursor)
@@ -319,7 +332,10 @@ export class ResourceStore {
             .query<ResourceRow, never[]>(`SELECT ${ROW_COLUMNS} ${base} AND r.seq > ? ORDER BY r.seq LIMIT ${limit(paging.count + 1)}`)
             .all(...params, position.after as never)
     const page = rows.slice(0, paging.count)
-    const result: ListResult = { totalResults: total, resources: page.map((row) => this.hydrate(row)) }
+    // What came before a keyset page is known only on the first one.
+    const skipped = 'offset' in position ? position.offset : position.after === 0 ? 0 : undefined
+    const total = everything || skipped === undefined ? undefined : totalShownBy(skipped, page.length, rows.length > paging.count)
+    const result: ListResult = { totalResults: total ?? counted(), resources: page.map((row) => this.hydrate(row)) }
     if (rows.length > paging.count) {
       const offset = ('offset' in position ? position.offset : 0) + page.length
       result.nextCursor = encodeCursor(query.sort ? { offset } : { after: page.at(-1)!.seq })
