@@ -9,11 +9,15 @@ import { builtInSchemas } from './schemas/instance'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schemas/urns'
 
-export function serviceProviderConfig(baseUrl: string) {
+/**
+ * `maxPayloadSize`: the largest bulk request this server takes, BULK_MAX_PAYLOAD_SIZE unless the server's own body
+ * limit (`server.limits.max_body_bytes`) is lower.
+ */
+export function serviceProviderConfig(baseUrl: string, maxPayloadSize = BULK_MAX_PAYLOAD_SIZE) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     patch: { supported: true },
-    bulk: { supported: true, maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: BULK_MAX_PAYLOAD_SIZE },
+    bulk: { supported: true, maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: Math.min(maxPayloadSize, BULK_MAX_PAYLOAD_SIZE) },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: true },

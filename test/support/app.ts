@@ -27,12 +27,12 @@ export function testInstanceConfig(id: string, key = generateApiKey(), extra: Pa
   } as InstanceConfig
 }
 
-/** `alpha` may be given more settings (e.g. extensions); `beta` is plain. */
-export function testApp(alphaSettings: Partial<InstanceConfig> = {}) {
+/** `alpha` may be given more settings (e.g. extensions); `beta` is plain. `server` settings join the defaults. */
+export function testApp(alphaSettings: Partial<InstanceConfig> = {}, server: Partial<Config['server']> = {}) {
   const keyA = generateApiKey()
   const keyB = generateApiKey()
   const config: Config = {
-    server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d' },
+    server: { listen: '127.0.0.1:0', database: ':memory:', audit_retention: '90d', ...server },
     instances: [testInstanceConfig('alpha', keyA, alphaSettings), testInstanceConfig('beta', keyB)],
   }
   const logger = memoryLogger()

@@ -15,6 +15,17 @@ describe('discovery endpoints', () => {
     expect(spc.authenticationSchemes[0].type).toBe('oauthbearertoken')
   })
 
+  test('bulk maxPayloadSize states the server body limit when that is lower (a larger bulk request is refused with 413)', async () => {
+    const { client, alpha } = testApp({}, { limits: { max_body_bytes: 65_536 } })
+    expect((await client(alpha).get('/ServiceProviderConfig')).body.bulk.maxPayloadSize).toBe(65_536)
+    const operations = Array.from({ length: 200 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `b${i}`, data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `user${i}@example.com`, displayName: 'x'.repeat(300) } }))
+    const bulk = await client(alpha).post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations })
+    expect(bulk.status).toBe(413)
+    // Above the bulk limit of its own, the body limit does not raise it.
+    const { client: roomy, alpha: roomyAlpha } = testApp({}, { limits: { max_body_bytes: 8 * 1024 * 1024 } })
+    expect((await roomy(roomyAlpha).get('/ServiceProviderConfig')).body.bulk.maxPayloadSize).toBe(1_048_576)
+  })
+
   test('ResourceTypes lists User and Group; one is served as the object itself', async () => {
     const { client, alpha } = testApp()
     const list = (await client(alpha).get('/ResourceTypes')).body

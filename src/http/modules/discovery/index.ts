@@ -9,12 +9,14 @@ import { ScimError } from '../../../scim/errors'
 import { listResponse } from '../../../scim/list'
 import type { HttpDeps } from '../../deps'
 import { authenticateCaller } from '../../authenticate'
+import { DEFAULT_LIMITS } from '../../request-limits'
 import { scimJson } from '../../scim-response'
 
 export function discoveryModule(deps: HttpDeps) {
   return new Elysia({ prefix: '/scim/v2/:instance' })
     .resolve(({ request, params }) => authenticateCaller(deps, request, params.instance))
-    .get('/ServiceProviderConfig', ({ caller }) => scimJson(serviceProviderConfig(caller.baseUrl)))
+    // A bulk request over the server's body limit is refused before it is read: the smaller limit is the one to state.
+    .get('/ServiceProviderConfig', ({ caller }) => scimJson(serviceProviderConfig(caller.baseUrl, (deps.limits?.() ?? DEFAULT_LIMITS).maxBodyBytes)))
     .get('/ResourceTypes', ({ caller }) => {
       const documents = caller.schemas.resourceTypes.map((type) => resourceTypeDocument(type, caller.baseUrl))
       return scimJson(listResponse(documents.length, documents, { startIndex: 1 }))
