@@ -35,5 +35,6 @@ function refusal(deps: HttpDeps, request: Request, instanceId: string): ScimErro
   const client = requestInfo(request).client
   const waitSeconds = client === undefined ? 0 : (deps.authThrottle?.fail(client, instanceId) ?? 0)
   if (waitSeconds === 0) return ScimError.unauthorized()
+  deps.metrics?.refused('auth_throttled')
   return new RetryLaterError(429, 'Too many failed authentication attempts from this address; retry later', waitSeconds)
 }

@@ -29,6 +29,13 @@ export async function boundedBody(request: Request, maxBytes: number): Promise<R
   return new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) })
 }
 
+/** The 413 of a body over server.limits.max_body_bytes (told apart from other 413s for the metrics). */
+export class BodyTooLargeError extends ScimError {
+  constructor(maxBytes: number) {
+    super(413, undefined, `The request body is larger than ${maxBytes} bytes (server.limits.max_body_bytes)`)
+  }
+}
+
 function tooLarge(maxBytes: number): ScimError {
-  return new ScimError(413, undefined, `The request body is larger than ${maxBytes} bytes (server.limits.max_body_bytes)`)
+  return new BodyTooLargeError(maxBytes)
 }

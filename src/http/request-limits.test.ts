@@ -23,13 +23,15 @@ describe('server.limits', () => {
   })
 
   test('beyond max_concurrent: 503 with Retry-After: 1; a slot frees when its request ends', async () => {
-    const limiter = createLimiter(() => ({ ...DEFAULT_LIMITS, maxConcurrent: 2 }))
+    const refusals: string[] = []
+    const limiter = createLimiter(() => ({ ...DEFAULT_LIMITS, maxConcurrent: 2 }), (reason) => refusals.push(reason))
     const held = [deferred(), deferred()]
     const running = held.map((d) => limiter.run(request(), () => d.promise))
     const refused = await limiter.run(request(), async () => new Response('ran'))
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('1')
     await scimError(refused, '503')
+    expect(refusals).toEqual(['concurrency'])
 
     held[0]!.resolve(new Response('first'))
     expect(await (await running[0]!).text()).toBe('first')
@@ -41,7 +43,8 @@ describe('server.limits', () => {
 
   test('a request still running after request_timeout gets a 503 SCIM error, and keeps its slot until it ends', async () => {
     let limits: RequestLimits = { ...DEFAULT_LIMITS, requestTimeoutMs: 50, maxConcurrent: 1 }
-    const limiter = createLimiter(() => limits)
+    const refusals: string[] = []
+    const limiter = createLimiter(() => limits, (reason) => refusals.push(reason))
     const slow = deferred()
     const started = performance.now()
     const timedOut = await limiter.run(request(), () => slow.promise)
@@ -49,6 +52,7 @@ describe('server.limits', () => {
     expect(timedOut.status).toBe(503)
     await scimError(timedOut, '503')
     expect((await limiter.run(request(), async () => new Response('ran'))).status).toBe(503) // the slow one still runs
+    expect(refusals).toEqual(['timeout', 'concurrency'])
     slow.resolve(new Response('late'))
     await Bun.sleep(0)
     expect(limiter.inFlight).toBe(0)

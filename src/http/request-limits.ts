@@ -6,7 +6,8 @@
 import type { ServerConfig } from '../config/schema'
 import { parseDuration } from '../config/duration'
 import { ScimError } from '../scim/errors'
-import { boundedBody } from './body-limit'
+import type { RefusalReason } from '../metrics/scimify'
+import { boundedBody, BodyTooLargeError } from './body-limit'
 import { scimErrorResponse } from './errors'
 import { RetryLaterError } from './retry-later'
 
@@ -34,7 +35,8 @@ export interface Limiter {
   run(request: Request, handle: (request: Request) => Promise<Response>): Promise<Response>
 }
 
-export function createLimiter(limits: () => RequestLimits): Limiter {
+/** `refused`: told of each request the limits answer instead of its work (for the metrics). */
+export function createLimiter(limits: () => RequestLimits, refused: (reason: RefusalReason) => void = () => {}): Limiter {
   let inFlight = 0
   return {
     get inFlight() {
@@ -43,12 +45,16 @@ export function createLimiter(limits: () => RequestLimits): Limiter {
     run(request, handle) {
       const { maxBodyBytes, requestTimeoutMs, maxConcurrent } = limits()
       if (inFlight >= maxConcurrent) {
+        refused('concurrency')
         return Promise.resolve(scimErrorResponse(new RetryLaterError(503, `The server is handling ${maxConcurrent} requests; retry shortly`, 1)))
       }
       inFlight++
       // One promise, settled by the work or the timeout, whichever comes first (cheaper per request than Promise.race).
       return new Promise<Response>((resolve, reject) => {
-        const timer = setTimeout(() => resolve(scimErrorResponse(new ScimError(503, undefined, `The request took longer than ${requestTimeoutMs} ms`))), requestTimeoutMs)
+        const timer = setTimeout(() => {
+          refused('timeout')
+          resolve(scimErrorResponse(new ScimError(503, undefined, `The request took longer than ${requestTimeoutMs} ms`)))
+        }, requestTimeoutMs)
         // The slot is held until the work ends, even after its client got a 503.
         const done = () => {
           inFlight--
@@ -63,6 +69,7 @@ export function createLimiter(limits: () => RequestLimits): Limiter {
             },
             (error: unknown) => {
               done()
+              if (error instanceof BodyTooLargeError) refused('body_too_large')
               if (error instanceof ScimError) resolve(scimErrorResponse(error))
               else reject(error)
             },

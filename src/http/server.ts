@@ -50,7 +50,7 @@ export type HttpApp = ReturnType<typeof createHttpApp>
  * the connection's other end (Bun's `server.requestIP`).
  */
 export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
-  const limiter = createLimiter(deps.limits ?? (() => DEFAULT_LIMITS))
+  const limiter = createLimiter(deps.limits ?? (() => DEFAULT_LIMITS), (reason) => deps.metrics?.refused(reason))
   const nobody = new CidrSet([])
 
   async function handle(original: Request, requestId: string, peer: string | undefined): Promise<Response> {
@@ -83,6 +83,7 @@ export function createFetchHandler(app: HttpApp, deps: HttpDeps) {
         await deps.store.durable()
       } catch (error) {
         deps.logger.error('commit failed; the request is answered 503', { error: (error as Error).message })
+        deps.metrics?.refused('commit_failed')
         response = withRequestId(scimErrorResponse(new RetryLaterError(503, 'The change could not be saved; try again', 1)), requestId)
         status = response.status
       }

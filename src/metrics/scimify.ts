@@ -24,6 +24,9 @@ export interface RequestLabels {
   status: number
 }
 
+/** Why a request got an error answer before (or instead of) its work; see `scimify_requests_refused_total`. */
+export type RefusalReason = 'concurrency' | 'timeout' | 'body_too_large' | 'auth_throttled' | 'commit_failed'
+
 export function createScimifyMetrics(sources: MetricsSources) {
   const registry = new MetricsRegistry()
   const httpRequests = registry.counter(
@@ -42,6 +45,11 @@ export function createScimifyMetrics(sources: MetricsSources) {
     'Resources waiting to be reconciled downstream (new changes and retries), read from the database at scrape time.',
     ['instance'],
     () => Array.from(sources.queueDepths(), ([instance, depth]) => [{ instance }, depth]),
+  )
+  const refusals = registry.counter(
+    'scimify_requests_refused_total',
+    'Requests answered with an error before or instead of their work: concurrency (503, server.limits.max_concurrent), timeout (503, server.limits.request_timeout), body_too_large (413, server.limits.max_body_bytes), auth_throttled (429 after failed keys from one address), commit_failed (503, the database could not commit).',
+    ['reason'],
   )
   const syncFailures = registry.counter('scimify_sync_failures_total', 'Downstream operations that failed; each is retried with backoff.', ['instance'])
   const syncRetries = registry.counter('scimify_sync_retries_total', 'Reconciles of a resource started again after a failed attempt.', ['instance'])
@@ -66,6 +74,9 @@ export function createScimifyMetrics(sources: MetricsSources) {
     request({ instance, method, route, status }: RequestLabels, seconds: number): void {
       httpRequests.inc({ instance, method, route, status: String(status) })
       httpDuration.observe({ instance, method, route }, seconds)
+    },
+    refused(reason: RefusalReason): void {
+      refusals.inc({ reason })
     },
     syncFailure(instance: string): void {
       syncFailures.inc({ instance })

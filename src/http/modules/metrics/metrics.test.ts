@@ -98,6 +98,7 @@ describe('what /metrics says', () => {
       ['scimify_http_requests_total', 'counter'],
       ['scimify_http_request_duration_seconds', 'histogram'],
       ['scimify_sync_queue_depth', 'gauge'],
+      ['scimify_requests_refused_total', 'counter'],
       ['scimify_sync_failures_total', 'counter'],
       ['scimify_sync_retries_total', 'counter'],
       ['scimify_downstream_calls_total', 'counter'],
@@ -154,6 +155,26 @@ describe('what /metrics says', () => {
 
     // The scrape itself is counted, after its answer.
     expect(sampleValue(await scrapeParsed(app), 'scimify_http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBe(3)
+  })
+
+  test('requests the limits or the throttle answered instead of their work, by reason', async () => {
+    const { app, config, alpha } = testApp({}, { limits: { max_body_bytes: 2048 } })
+    withMetricsConfig(app, { ...config, server: { ...config.server, limits: { max_body_bytes: 2048 } } }, { token: new Secret(TOKEN) })
+    const post = (body: string) =>
+      app.handle(new Request('http://localhost/scim/v2/alpha/Users', { method: 'POST', headers: { authorization: `Bearer ${alpha.key}`, 'content-type': 'application/scim+json' }, body }))
+    expect((await post(JSON.stringify({ ...newUser('big'), displayName: 'x'.repeat(4096) }))).status).toBe(413)
+    expect((await post(JSON.stringify(newUser('small')))).status).toBe(201)
+    // Wrong keys from one address: refused (401), then throttled (429).
+    const statuses: number[] = []
+    for (let i = 0; i < 15; i++) {
+      const wrong = new Request('http://localhost/scim/v2/alpha/Users', { headers: { authorization: 'Bearer wrong' } })
+      statuses.push((await app.handle(wrong, '192.0.2.7')).status)
+    }
+    const throttled = statuses.filter((status) => status === 429).length
+    expect(throttled).toBeGreaterThan(0)
+    const families = await scrapeParsed(app)
+    expect(sampleValue(families, 'scimify_requests_refused_total', { reason: 'body_too_large' })).toBe(1)
+    expect(sampleValue(families, 'scimify_requests_refused_total', { reason: 'auth_throttled' })).toBe(throttled)
   })
 
   describe('downstream', () => {
