@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'bun:test'
 import { ERROR, newUser, testApp } from '../../test/support/app'
+import { parseMetrics, sampleValue } from '../../test/support/prometheus'
+import { Secret } from '../config/references'
 
 describe('when the group commit fails', () => {
   test('the write is answered 503 with Retry-After, and its access-log line and request id say so', async () => {
-    const { app, alpha, logger } = testApp()
+    const { app, alpha, logger, config } = testApp()
+    app.applyConfig({ ...config, server: { ...config.server, metrics: { token: new Secret('metrics-token-commit') } } })
     // The commit of the turn fails (disk full, I/O error): what the store reports to every request waiting on it.
+    const durable = app.store.durable
     app.store.durable = () => Promise.reject(new Error('the database could not commit: disk I/O error'))
     const response = await app.handle(
       new Request('http://localhost/scim/v2/alpha/Users', {
@@ -20,5 +24,8 @@ describe('when the group commit fails', () => {
     const lines = logger.lines.filter((line) => line.includes('commit-fails-1'))
     expect(lines.some((line) => line.includes('commit failed') && line.includes('disk I/O error'))).toBe(true)
     expect(lines.filter((line) => line.includes('INFO request ')).map((line) => /status=(\d+)/.exec(line)?.[1])).toEqual(['503'])
+    app.store.durable = durable // the disk is back: the scrape's own wait succeeds
+    const scrape = await app.handle(new Request('http://localhost/metrics', { headers: { authorization: 'Bearer metrics-token-commit' } }))
+    expect(sampleValue(parseMetrics(await scrape.text()), 'scimify_requests_refused_total', { reason: 'commit_failed' })).toBe(1)
   })
 })
