@@ -15,6 +15,13 @@ import { instanceSchemas } from './schemas/instance'
 import type { ResourceTypeDefinition } from './schemas/types'
 import { ENTERPRISE_USER_SCHEMA as ENTERPRISE_USER, GROUP_SCHEMA as GROUP, USER_SCHEMA as USER } from './schemas/urns'
 
+/** A fixed seed in CI; FC_RUNS=<n> soaks with at least n runs and random seeds (FC_SEED to replay one), as the other property tests. */
+const SOAK = Number(process.env.FC_RUNS ?? 0) || 0
+const fcParams = (ciRuns: number) => ({
+  numRuns: Math.max(ciRuns, SOAK),
+  seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : SOAK ? undefined : 20261129,
+})
+
 const BASE = 'https://scim.example.com/scim/v2/demo'
 const CUSTOM = 'urn:example:params:scim:schemas:extension:custom:2.0:User'
 
@@ -130,7 +137,7 @@ describe('defaultViewJson', () => {
         expect(text !== undefined).toBe(keepsDocument)
         if (text !== undefined) expect(JSON.parse(text)).toEqual(view)
       }),
-      { numRuns: 300, seed: 20261129 },
+      fcParams(300),
     )
   })
 })

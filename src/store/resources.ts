@@ -224,8 +224,9 @@ export class ResourceStore {
    * (If-Match). Returns the group with its new version, with its members
    * only when `withMembers`; undefined when there is no such group; or
    * 'declined', having written nothing, when the change is not plainly one:
-   * an added member already there or not a user or group of the instance,
-   * a removed one not there. The caller then patches it the general way.
+   * an added member not a user or group of the instance (or already there
+   * with a display text to merge), a removed one not there. The caller then
+   * patches it the general way. A member added again changes nothing.
    */
   changeMembers(
     instance: string,
@@ -245,8 +246,10 @@ export class ResourceStore {
       const added: { seq: number; display: string | null }[] = []
       for (const member of change.add) {
         const seq = memberSeq(member.id)
-        if (seq === undefined || seq === row.seq || isMember(seq)) return 'declined'
-        added.push({ seq, display: member.display ?? null })
+        if (seq === undefined || seq === row.seq) return 'declined'
+        if (!isMember(seq)) added.push({ seq, display: member.display ?? null })
+        // Added again (a full push): nothing to do, unless it brings a display text (left to the engine's merge).
+        else if (member.display !== undefined) return 'declined'
       }
       const removed: number[] = []
       for (const memberId of change.remove) {
@@ -254,6 +257,7 @@ export class ResourceStore {
         if (seq === undefined || !isMember(seq)) return 'declined'
         removed.push(seq)
       }
+      if (added.length === 0 && removed.length === 0) return withMembers ? this.getBySeq(row.seq)! : current
       for (const { seq, display } of added) this.statements.insertMember.run({ group: row.seq, member: seq, display })
       for (const seq of removed) this.statements.deleteMember.run({ group: row.seq, member: seq })
       const lastModified = now.toISOString()
