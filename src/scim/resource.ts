@@ -26,7 +26,8 @@ const SERVER_MANAGED = new Set(['id', 'meta', 'schemas'])
  */
 export function normalizeResource(input: unknown, resourceType: ResourceTypeDefinition): ScimObject {
   if (!isObject(input)) throw ScimError.of('invalidSyntax', 'The request body must be a JSON object')
-  const result: ScimObject = {}
+  // `schemas` first (set at the end): responses are written around the stored text, and readers expect it there.
+  const result: ScimObject = { schemas: undefined }
   const extensions = new Map(resourceType.extensions.map((e) => [e.schema.id.toLowerCase(), e.schema]))
   for (const [legacy, current] of Object.entries(LEGACY_SCHEMA_ALIASES)) {
     const schema = extensions.get(current.toLowerCase())
