@@ -57,6 +57,19 @@ interface ResourceRow {
   links: string
 }
 
+/** A resource from its row, without its members or groups. */
+function withoutLinks(row: Omit<ResourceRow, 'links'>): StoredResource {
+  return {
+    id: row.id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    dataJson: row.data,
+    version: row.version,
+    created: row.created,
+    lastModified: row.last_modified,
+  }
+}
+
 /** Attributes copied into indexed columns or rows so filters on them are index lookups. */
 function indexedColumns(type: ResourceKind, data: ScimObject) {
   const text = (value: unknown) => (typeof value === 'string' ? value : null)
@@ -239,7 +252,7 @@ export class ResourceStore {
     return this.writes.write(() => {
       const row = this.statements.selectGroupHead.get({ instance, id }) as Omit<ResourceRow, 'links'> | null
       if (!row) return undefined
-      const current: StoredResource = { id: row.id, type: 'Group', data: JSON.parse(row.data), dataJson: row.data, version: row.version, created: row.created, lastModified: row.last_modified }
+      const current = withoutLinks(row)
       check(current)
       const memberSeq = (memberId: string) => (this.statements.selectSeqById.get({ instance, id: memberId }) as { seq: number } | null)?.seq
       const isMember = (seq: number) => this.statements.selectMembership.get({ group: row.seq, member: seq }) !== null
@@ -396,15 +409,7 @@ export class ResourceStore {
   }
 
   private hydrate(row: ResourceRow): StoredResource {
-    const resource: StoredResource = {
-      id: row.id,
-      type: row.type,
-      data: JSON.parse(row.data),
-      dataJson: row.data,
-      version: row.version,
-      created: row.created,
-      lastModified: row.last_modified,
-    }
+    const resource = withoutLinks(row)
     // Most users are in no group: '[]' needs no parse.
     const links =
       row.links === '[]'
