@@ -6,14 +6,13 @@ import { Elysia } from 'elysia'
 import { entityTag, tagListMatches } from '../../../scim/etag'
 import { listResponseJson } from '../../../scim/list'
 import { listRequestFromQuery, listRequestFromSearch, type ListRequest } from '../../../scim/list-request'
-import { isProjectionEmpty, parseProjection, project, type Projection } from '../../../scim/projection'
-import { defaultViewJson } from '../../../scim/default-view'
-import { renderResource } from '../../../scim/representation'
+import { isProjectionEmpty, parseProjection, type Projection } from '../../../scim/projection'
 import type { StoredResource } from '../../../store/types'
 import { authenticateCaller, type Caller } from '../../authenticate'
 import type { HttpDeps } from '../../deps'
 import { readJsonBody } from '../../read-body'
 import { scimJsonText } from '../../scim-response'
+import { resourceJson } from './render'
 import { ResourceService, type Target } from './service'
 
 type Query = Record<string, string | undefined>
@@ -78,7 +77,7 @@ export function resourceRoutes(kind: 'User' | 'Group', deps: HttpDeps) {
 /** One page of a list or search, as a ListResponse (RFC 7644 §3.4.2). */
 function listPage(service: ResourceService, caller: Caller, kind: 'User' | 'Group', request: ListRequest): Response {
   const result = service.list({ instance: caller.instance, resourceType: caller.schemas[kind] }, request)
-  const resources = result.resources.map((resource) => renderJson(resource, caller, request.projection))
+  const resources = result.resources.map((resource) => resourceJson(resource, caller, request.projection))
   const position = request.paging.kind === 'index' ? { startIndex: request.paging.startIndex } : { nextCursor: result.nextCursor }
   return scimJsonText(listResponseJson(result.totalResults, resources, position))
 }
@@ -87,18 +86,8 @@ function projectionOf(query: Query): Projection {
   return parseProjection(query.attributes, query.excludedAttributes)
 }
 
-/** The resource as JSON text: the default view from its stored text where it can be, else rendered and projected. */
-function renderJson(resource: StoredResource, caller: Caller, projection: Projection): string {
-  const resourceType = caller.schemas[resource.type]
-  if (isProjectionEmpty(projection)) {
-    const text = defaultViewJson(resource, caller.baseUrl, resourceType)
-    if (text !== undefined) return text
-  }
-  return JSON.stringify(project(renderResource(resource, caller.baseUrl), resourceType, projection))
-}
-
 function respond(resource: StoredResource, caller: Caller, projection: Projection, status = 200): Response {
   const headers: Record<string, string> = { etag: entityTag(resource.version) }
   if (status === 201) headers.location = `${caller.baseUrl}/${resource.type === 'User' ? 'Users' : 'Groups'}/${resource.id}`
-  return scimJsonText(renderJson(resource, caller, projection), status, headers)
+  return scimJsonText(resourceJson(resource, caller, projection), status, headers)
 }

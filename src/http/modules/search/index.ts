@@ -5,15 +5,14 @@
  */
 import { Elysia } from 'elysia'
 import { ScimError } from '../../../scim/errors'
-import { listResponse } from '../../../scim/list'
+import { listResponseJson } from '../../../scim/list'
 import { listRequestFromSearch } from '../../../scim/list-request'
-import { project } from '../../../scim/projection'
-import { renderResource } from '../../../scim/representation'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
 import { authenticateCaller } from '../../authenticate'
 import type { HttpDeps } from '../../deps'
 import { readJsonBody } from '../../read-body'
-import { scimJson } from '../../scim-response'
+import { scimJsonText } from '../../scim-response'
+import { resourceJson } from '../resources/render'
 import { ResourceService } from '../resources/service'
 
 export function searchModule(deps: HttpDeps) {
@@ -35,7 +34,7 @@ export function searchModule(deps: HttpDeps) {
 
         // Totals first, then the slice [startIndex, startIndex + count) of users-then-groups.
         const totals = types.map((type) => listOf(type, { startIndex: 1, count: 0 }).totalResults)
-        const rendered: Record<string, unknown>[] = []
+        const rendered: string[] = []
         let skip = startIndex - 1
         for (const [index, type] of types.entries()) {
           const total = totals[index]!
@@ -45,11 +44,11 @@ export function searchModule(deps: HttpDeps) {
             continue
           }
           const page = listOf(type, { startIndex: skip + 1, count: wanted })
-          for (const resource of page.resources) rendered.push(project(renderResource(resource, caller.baseUrl), type, search.projection))
+          for (const resource of page.resources) rendered.push(resourceJson(resource, caller, search.projection))
           skip = 0
         }
         const totalResults = totals.reduce((sum, total) => sum + total, 0)
-        return scimJson(listResponse(totalResults, rendered, { startIndex }))
+        return scimJsonText(listResponseJson(totalResults, rendered, { startIndex }))
       },
       { parse: 'none' },
     )
