@@ -9,7 +9,7 @@ import { ScimError } from '../scim/errors'
 export async function boundedBody(request: Request, maxBytes: number): Promise<Request> {
   const declared = request.headers.get('content-length')
   if (declared !== null) {
-    if (Number(declared) > maxBytes) throw tooLarge(maxBytes)
+    if (Number(declared) > maxBytes) throw new BodyTooLargeError(maxBytes)
     return request
   }
   if (request.body === null || request.method === 'GET' || request.method === 'HEAD') return request
@@ -22,7 +22,7 @@ export async function boundedBody(request: Request, maxBytes: number): Promise<R
     total += value.byteLength
     if (total > maxBytes) {
       await reader.cancel()
-      throw tooLarge(maxBytes)
+      throw new BodyTooLargeError(maxBytes)
     }
     chunks.push(value)
   }
@@ -34,8 +34,4 @@ export class BodyTooLargeError extends ScimError {
   constructor(maxBytes: number) {
     super(413, undefined, `The request body is larger than ${maxBytes} bytes (server.limits.max_body_bytes)`)
   }
-}
-
-function tooLarge(maxBytes: number): ScimError {
-  return new BodyTooLargeError(maxBytes)
 }
