@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
+import { existsSync, readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { useTempDirs } from '../../test/support/temp-dir'
 import { GroupCommit } from './group-commit'
@@ -91,4 +92,39 @@ describe('group commit', () => {
     expect(committed()).toEqual(['inner'])
     await group.durable()
   })
+
+  /** Files this process has open that are deleted or temporary: where SQLite's temporary files show. */
+  const temporaryFiles = () =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`)
+        } catch {
+          return '' // closed since the listing
+        }
+      })
+      .filter((target) => target.endsWith('(deleted)'))
+
+  test.skipIf(!existsSync('/proc/self/fd'))(
+    "a write's savepoint journal stays in memory, not in a temporary file, while sorts keep the connection's setting (needs /proc)",
+    async () => {
+      const { db, group } = setup()
+      // A write that changes more than 64 KiB of pages: eight indexes over random keys.
+      db.run('CREATE TABLE wide (k TEXT, v TEXT)')
+      for (let i = 0; i < 8; i++) db.run(`CREATE INDEX wide_${i} ON wide (k, v)`)
+      const insert = db.prepare('INSERT INTO wide (k, v) VALUES ($k, $v)')
+      const row = () => ({ k: Math.random().toString(36), v: 'x'.repeat(50) })
+      db.transaction(() => {
+        for (let i = 0; i < 3_000; i++) insert.run(row())
+      })()
+      const before = temporaryFiles()
+      group.write(() => {
+        for (let i = 0; i < 40; i++) insert.run(row())
+      })
+      expect(temporaryFiles()).toEqual(before)
+      // Only the sub-journal: the connection's own setting (files) is back for sorts and temporary tables.
+      expect(db.query<{ temp_store: number }, []>('PRAGMA temp_store').get()!.temp_store).toBe(0)
+      await group.durable()
+    },
+  )
 })

@@ -26,6 +26,8 @@ export class GroupCommit {
   private readonly savepoint
   private readonly release
   private readonly rollbackTo
+  /** The connection's temp_store, restored after each BEGIN (see join). */
+  private readonly tempStore: number
 
   constructor(private readonly db: Database) {
     this.begin = db.prepare('BEGIN IMMEDIATE')
@@ -33,6 +35,7 @@ export class GroupCommit {
     this.savepoint = db.prepare('SAVEPOINT write')
     this.release = db.prepare('RELEASE write')
     this.rollbackTo = db.prepare('ROLLBACK TO write')
+    this.tempStore = db.query<{ temp_store: number }, []>('PRAGMA temp_store').get()!.temp_store
   }
 
   /** Runs `work` in the turn's transaction (opening it if need be), in a savepoint of its own, and returns what it returns. */
@@ -66,9 +69,21 @@ export class GroupCommit {
   }
 
   private join(): void {
-    this.begin.run()
-    this.open = true
-    setImmediate(() => this.commit())
+    // Each write's savepoint keeps the pages it changes in a sub-journal, which SQLite
+    // moves to a temporary file past 64 KiB: a user's create (some 20 pages of table and
+    // indexes) wrote it to /var/tmp page by page. SQLite settles where the sub-journal
+    // lives when the transaction begins, so the setting is MEMORY for that moment only:
+    // large sorts still spill to disk rather than into the server's memory. (Run as SQL
+    // text: SQLite applies this pragma when the statement is prepared, not when it runs.)
+    this.db.run('PRAGMA temp_store = MEMORY')
+    try {
+      this.begin.run()
+      this.open = true
+      setImmediate(() => this.commit())
+    } finally {
+      // Allowed in a transaction: SQLite refuses it only while a temporary database is open, and the line above closed any.
+      this.db.run(`PRAGMA temp_store = ${this.tempStore}`)
+    }
   }
 
   /** Resolves when everything written so far is committed; rejects when that commit failed. */
