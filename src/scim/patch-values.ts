@@ -77,6 +77,8 @@ export function equivalent(a: unknown, b: unknown): boolean {
     return true
   }
   if (Array.isArray(a) && Array.isArray(b)) {
+    // The same values in the same order (a PATCH's copy of an attribute it did not touch): no normal form needed.
+    if (Bun.deepEquals(a, b, true)) return true
     const assigned = (items: unknown[]) => items.filter((item) => !isUnassigned(item)).length
     if (assigned(a) !== assigned(b)) return false
   }
