@@ -153,9 +153,9 @@ export class ResourceStore {
     const timestamp = now.toISOString()
     const docs = documents(write.data)
     return this.writes.write(() => {
-      let row: { seq: number }
+      let seq: number
       try {
-        row = this.statements.insert.get({
+        seq = Number(this.statements.insert.run({
           instance,
           type,
           id,
@@ -164,18 +164,18 @@ export class ResourceStore {
           version: 1,
           created: timestamp,
           last_modified: timestamp,
-        }) as { seq: number }
+        }).lastInsertRowid)
       } catch (error) {
         // The unique index on (instance, user_name_key) is the uniqueness check: no lookup before every insert.
         if (type === 'User' && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw userNameTaken(write.data)
         throw error
       }
-      this.writeValues(row.seq, write.data)
-      if (type === 'Group') this.writeMembers(instance, row.seq, write.members ?? [])
+      this.writeValues(seq, write.data)
+      if (type === 'Group') this.writeMembers(instance, seq, write.members ?? [])
       this.markDirty({ instance, type, id })
       // A new user is in no group yet and its document is what was written: nothing to read back.
       // A group's members get their display texts from SQL.
-      if (type === 'Group') return this.getBySeq(row.seq)!
+      if (type === 'Group') return this.getBySeq(seq)!
       return { id, type, data: JSON.parse(docs.data), dataJson: docs.data, version: 1, created: timestamp, lastModified: timestamp, groups: [] }
     })
   }
@@ -480,8 +480,7 @@ function prepare(db: Database) {
   return {
     insert: db.prepare(`
       INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, data_lc, version, created, last_modified)
-      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $data_lc, $version, $created, $last_modified)
-      RETURNING seq`),
+      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $data_lc, $version, $created, $last_modified)`),
     update: db.prepare(`
       UPDATE resources SET user_name_key = $user_name_key, display_key = $display_key, external_id = $external_id,
         active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified
