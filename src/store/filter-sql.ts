@@ -128,6 +128,12 @@ class Translator {
       return { sql: `EXISTS (SELECT 1 FROM ${elementsSource(jsonPath, attribute.multiValued)} WHERE ${inner.sql})`, params: inner.params }
     }
 
+    if (filter.kind === 'present' && attribute.type === 'complex' && !subAttribute) {
+      // RFC 7644 §3.4.2.2: a complex attribute is present when it holds a non-empty node, whichever
+      // sub-attribute that is (`emails pr` with only a type; `name pr` with only an empty givenName is not).
+      return { sql: `EXISTS (SELECT 1 FROM json_tree(r.data, '${jsonPath}') t WHERE t.atom IS NOT NULL AND t.atom <> '')`, params: [] }
+    }
+
     if (attribute.multiValued) {
       const target = subAttribute ?? attribute.subAttributes?.find((s) => s.name === 'value')
       if (target && attribute.name === 'emails' && target.name === 'value' && filter.kind === 'compare' && filter.op === 'eq') {
