@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { newUser } from '../../test/support/app'
 import { backupDatabase } from '../store/backup'
+import { migrations } from '../store/migrations'
 import { makeRestoreCommand } from './restore'
 import { databaseFixture, seedDemo, type DatabaseFixture } from './test-database'
 import { runCommand } from './test-harness'
@@ -55,7 +56,7 @@ describe('scimify restore', () => {
     expect(run).toEqual({
       stdout:
         `kept ${fixture.databasePath} as ${keptName()}\n` +
-        `restored ${backupPath} to ${fixture.databasePath} (${statSync(fixture.databasePath).size} bytes, schema version 10)\n` +
+        `restored ${backupPath} to ${fixture.databasePath} (${statSync(fixture.databasePath).size} bytes, schema version ${migrations.at(-1)!.version})\n` +
         'start scimify serve again (systemctl start scimify); an older schema is migrated on start\n',
       stderr: '',
       exitCode: 0,

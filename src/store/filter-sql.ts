@@ -5,9 +5,9 @@
  * Attributes with their own column (userName, displayName, externalId,
  * active, id, meta dates) and emails.value (resource_values) are index
  * lookups; other attributes are read from the JSON document. Strings are
- * compared case-insensitively unless the schema says caseExact: against
- * `data_lc`, a copy of the document with every string lower-cased by
- * JavaScript (SQLite's lower() folds ASCII only). And/or chains become
+ * compared case-insensitively unless the schema says caseExact: against the
+ * folded document (fold.ts), lower() of an ASCII one or the copy JavaScript
+ * folded of any other (SQLite's lower() folds ASCII only). And/or chains become
  * balanced trees, so a long chain stays within SQLite's expression depth.
  */
 import { ScimError } from '../scim/errors'
@@ -35,9 +35,16 @@ export interface Operand {
  */
 export type ValueReader = (folded: boolean) => string
 
-/** Reads `path` from the resource's document (`r.data`) or its folded copy (`r.data_lc`). */
+/**
+ * The folded document: the stored copy, or for a document of ASCII text alone
+ * (no copy stored) lower() of the document itself. Member names are folded
+ * too, so it is read with a lower-cased path.
+ */
+const FOLDED_DOCUMENT = "CASE r.data_lc WHEN '' THEN lower(r.data) ELSE r.data_lc END"
+
+/** Reads `path` from the resource's document (`r.data`) or its folded form. */
 export function documentReader(path: string): ValueReader {
-  return (folded) => `json_extract(${folded ? 'r.data_lc' : 'r.data'}, '${path}')`
+  return (folded) => (folded ? `json_extract(${FOLDED_DOCUMENT}, '${path.toLowerCase()}')` : `json_extract(r.data, '${path}')`)
 }
 
 /**
@@ -45,14 +52,16 @@ export function documentReader(path: string): ValueReader {
  * (folded) side by side, for EXISTS/ORDER BY subqueries.
  */
 export function elementsSource(path: string, multiValued: boolean): string {
+  const folded = path.toLowerCase()
   return multiValued
-    ? `json_each(r.data, '${path}') e JOIN json_each(r.data_lc, '${path}') l ON l.key = e.key`
-    : `(SELECT json_extract(r.data, '${path}') AS value) e, (SELECT json_extract(r.data_lc, '${path}') AS value) l`
+    ? `json_each(r.data, '${path}') e JOIN json_each(${FOLDED_DOCUMENT}, '${folded}') l ON l.key = e.key`
+    : `(SELECT json_extract(r.data, '${path}') AS value) e, (SELECT json_extract(${FOLDED_DOCUMENT}, '${folded}') AS value) l`
 }
 
 /** Reads a sub-attribute (or the value itself) of the current element. */
 export function elementReader(subAttribute: string | undefined): ValueReader {
-  return (folded) => (subAttribute ? `json_extract(${folded ? 'l' : 'e'}.value, '$.${quote(subAttribute)}')` : `${folded ? 'l' : 'e'}.value`)
+  if (subAttribute === undefined) return (folded) => (folded ? 'l.value' : 'e.value')
+  return (folded) => (folded ? `json_extract(l.value, '$.${quote(subAttribute).toLowerCase()}')` : `json_extract(e.value, '$.${quote(subAttribute)}')`)
 }
 
 /** `a OR b OR c …` as a balanced tree: depth log2(n) instead of n. */

@@ -11,7 +11,10 @@ import { matchesFilter } from '../scim/filter/evaluate'
 import { parseFilter } from '../scim/filter/parse'
 import { userResourceType } from '../scim/schemas/resource-types'
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/schemas/urns'
+import { Database } from 'bun:sqlite'
 import { openDatabase } from './db'
+import { foldStrings } from './fold'
+import { migrate, migrations } from './migrations'
 import { ResourceStore } from './resources'
 
 const SOAK = Number(process.env.FC_RUNS ?? 0) || 0
@@ -83,5 +86,41 @@ describe('case-insensitive filters in SQL', () => {
       paging: { kind: 'index', startIndex: 1, count: 10 },
     })
     expect(sorted.resources.map((r) => r.data.title)).toEqual(['Apple', 'zebra', 'Zed', 'ÄB', 'ärztin'])
+  })
+})
+
+describe('schema version 11 (folded names, no copy for ASCII documents)', () => {
+  test("a database of version 10 gets each document's new folded copy, and its filters find the same users", () => {
+    const db = new Database(':memory:', { strict: true })
+    db.exec('CREATE TABLE _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
+    for (const migration of migrations.filter((m) => m.version <= 10)) {
+      migration.up(db)
+      db.query('INSERT INTO _migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, 'x')
+    }
+    // As version 10 stored them: strings folded, member names as they are.
+    const insert = db.query(
+      "INSERT INTO resources (instance, type, id, user_name_key, data, data_lc, version, created, last_modified) VALUES ('t', 'User', ?, ?, ?, ?, 1, 'x', 'x')",
+    )
+    for (const [id, data] of [
+      ['1', { schemas: [USER_SCHEMA], userName: 'ann', title: 'Engineer', name: { familyName: 'Lee' } }],
+      ['2', { schemas: [USER_SCHEMA], userName: 'eva', title: 'Ärztin', name: { familyName: 'ÖZ' } }],
+    ] as const) {
+      insert.run(id, data.userName, JSON.stringify(data), JSON.stringify(foldStrings(data)))
+    }
+
+    migrate(db)
+
+    const copies = db.query<{ id: string; data_lc: string }, []>('SELECT id, data_lc FROM resources ORDER BY id').all()
+    expect(copies).toEqual([
+      { id: '1', data_lc: '' },
+      { id: '2', data_lc: JSON.stringify({ schemas: [USER_SCHEMA.toLowerCase()], username: 'eva', title: 'ärztin', name: { familyname: 'öz' } }) },
+    ])
+    const store = new ResourceStore(db)
+    const found = (filter: string) =>
+      store.list('t', 'User', { filter: parseFilter(filter), resourceType: userResourceType, paging: { kind: 'index', startIndex: 1, count: 10 } }).resources.map((r) => r.id)
+    expect(found('title eq "ÄRZTIN"')).toEqual(['2'])
+    expect(found('name.familyName eq "öz"')).toEqual(['2'])
+    expect(found('title sw "eng"')).toEqual(['1'])
+    expect(found('name.familyName eq "LEE"')).toEqual(['1'])
   })
 })

@@ -9,7 +9,7 @@ import type { MembershipChange } from '../scim/membership-patch'
 import type { ScimObject } from '../scim/resource'
 import { decodeCursor, encodeCursor } from './cursor'
 import { filterToSql } from './filter-sql'
-import { foldStrings } from './fold'
+import { foldedCopy } from './fold'
 import { groupCommitOf, type GroupCommit } from './group-commit'
 import { PagePositions } from './page-positions'
 import { sortToSql } from './sort-sql'
@@ -81,9 +81,10 @@ function indexedColumns(type: ResourceKind, data: ScimObject) {
   }
 }
 
-/** The document as stored, and its case-folded copy for case-insensitive SQL. */
+/** The document as stored, and its case-folded copy for case-insensitive SQL ('' when lower() does the same). */
 function documents(data: ScimObject) {
-  return { data: JSON.stringify(data), data_lc: JSON.stringify(foldStrings(data)) }
+  const json = JSON.stringify(data)
+  return { data: json, data_lc: foldedCopy(data, json) }
 }
 
 function emailValues(data: ScimObject): string[] {

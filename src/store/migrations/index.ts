@@ -14,6 +14,7 @@ import { instanceConnectors } from './007-instance-connectors'
 import { resourceCounts } from './008-resource-counts'
 import { plainUserNameIndex } from './009-plain-user-name-index'
 import { auditTimeIndex } from './010-audit-time-index'
+import { foldedNames } from './011-folded-names'
 
 export interface Migration {
   version: number
@@ -21,7 +22,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex, auditTimeIndex]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex, auditTimeIndex, foldedNames]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
