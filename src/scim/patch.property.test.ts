@@ -18,6 +18,7 @@ import fc from 'fast-check'
 import { ScimError } from './errors'
 import { applyPatch } from './patch'
 import { normalizeResource } from './resource'
+import { applySimplePatch } from './simple-patch'
 import { groupResourceType, userResourceType, type ResourceTypeDefinition } from './schemas'
 
 const SOAK = Number(process.env.FC_RUNS ?? 0) || 0
@@ -496,5 +497,74 @@ describe('applyPatch on random bodies and resources', () => {
         if (next) current = deepFreeze(next)
       }
     }), params(200))
+  }, TEST_TIMEOUT)
+})
+
+// ---------------------------------------------------------------------------
+// The shortcut for plain attribute PATCHes (simple-patch.ts) against the engine
+
+/** Paths the shortcut takes (singular simple attributes and sub-attributes), a few it must decline, in any case. */
+const SIMPLE_USER_PATHS = [
+  'title', 'displayName', 'nickName', 'userType', 'locale', 'active', 'externalId', 'userName', 'name.givenName', 'name.familyName',
+  'name.formatted', `${ENTERPRISE}:department`, `${ENTERPRISE}:employeeNumber`, `${ENTERPRISE}:manager.value`, 'department',
+]
+const NEAR_SIMPLE_USER_PATHS = ['name', 'emails', 'emails.value', 'emails[type eq "work"].value', 'id', 'meta.created', `${ENTERPRISE}:manager.displayName`, 'groups', 'nope']
+
+/** Mostly the shortcut's own shape (add or replace by path, 1 to 3 times), with values of every kind, or the current one. */
+const simpleScenario = fc
+  .constantFrom(userResourceType, groupResourceType)
+  .chain((resourceType) => {
+    const isUser = resourceType === userResourceType
+    const paths = isUser ? SIMPLE_USER_PATHS : ['displayName', 'externalId']
+    const others = isUser ? NEAR_SIMPLE_USER_PATHS : ['members', 'members.value', 'id']
+    return (isUser ? userResource : groupResource).chain((resource) => {
+      const path = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...paths) }, { weight: 1, arbitrary: fc.constantFrom(...others) }).chain(usuallyAsWritten)
+      const current = (p: string) => {
+        const [head, sub] = p.replace(`${ENTERPRISE}:`, '').split('.')
+        const holder = p.startsWith(ENTERPRISE) ? (resource[ENTERPRISE] as Resource | undefined) : resource
+        const value = holder?.[head!]
+        return sub ? (value as Resource | undefined)?.[sub] : value
+      }
+      const operation = fc
+        .tuple(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('replace', 'add') }, { weight: 1, arbitrary: fc.constant('remove') }).chain(usuallyAsWritten), path)
+        .chain(([op, p]) =>
+          fc
+            .oneof({ weight: 4, arbitrary: typedValue(p) }, { weight: 2, arbitrary: fc.constant(current(p) ?? null) }, { weight: 1, arbitrary: scalarValue })
+            .map((value) => ({ op, path: p, value })),
+        )
+      return fc.array(operation, { minLength: 1, maxLength: 3 }).map((Operations) => ({ resourceType: resourceType.name, resource, body: { schemas: [PATCH_OP], Operations } }))
+    })
+  })
+
+describe('applySimplePatch: the PATCH engine\'s result for the plain attribute PATCHes it takes', () => {
+  /** Checks the shortcut against the engine on frozen inputs; true when the shortcut took the body. */
+  function sameAsEngine(resourceType: ResourceTypeDefinition, resource: Resource, body: unknown): boolean {
+    deepFreeze(resource)
+    deepFreeze(body)
+    const shortcut = applySimplePatch(resource, body, resourceType)
+    if (!shortcut) return false
+    const engine = applyPatch(resource, body, resourceType) // a body the shortcut takes never fails in the engine
+    expect(shortcut.changed).toBe(engine.changed)
+    // The same document, keys in the same order (the stored text is written around as it is).
+    expect(JSON.stringify(shortcut.resource)).toBe(JSON.stringify(engine.resource))
+    if (!shortcut.changed) expect(shortcut.resource).toBe(resource)
+    return true
+  }
+
+  test('property: random plain bodies give the same document, key order and "changed" as the engine; others are declined', () => {
+    let taken = 0
+    let runs = 0
+    fc.assert(fc.property(simpleScenario, ({ resourceType, resource, body }) => {
+      runs++
+      if (sameAsEngine(typeOf(resourceType), resource, body)) taken++
+    }), params(1_000))
+    // The shortcut is exercised, not declining everything.
+    expect(taken).toBeGreaterThan(runs / 4)
+  }, TEST_TIMEOUT)
+
+  test('property: on the engine\'s own random bodies, whatever the shortcut takes it does as the engine', () => {
+    fc.assert(fc.property(scenario, ({ resourceType, resource, body }) => {
+      sameAsEngine(typeOf(resourceType), resource, body)
+    }), params(500))
   }, TEST_TIMEOUT)
 })

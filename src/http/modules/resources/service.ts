@@ -9,6 +9,7 @@ import type { ListRequest } from '../../../scim/list-request'
 import { membershipChange } from '../../../scim/membership-patch'
 import { applyPatch } from '../../../scim/patch'
 import { isObject, normalizeResource, type ScimObject } from '../../../scim/resource'
+import { applySimplePatch } from '../../../scim/simple-patch'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
 import type { ResourceStore } from '../../../store/resources'
 import type { ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from '../../../store/types'
@@ -65,7 +66,8 @@ export class ResourceService {
     }
     const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
       checkIfMatch(ifMatch, current.version)
-      const { resource, changed } = applyPatch(patchable(current), body, resourceType)
+      const before = patchable(current)
+      const { resource, changed } = applySimplePatch(before, body, resourceType) ?? applyPatch(before, body, resourceType)
       if (!changed) return null
       const write = toWrite(resource, resourceType)
       return sameContent(current, write) ? null : write
