@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { isSecretField, REDACTED, redactText } from './redact'
+import { isoNow } from './clock'
 
 export type LogFields = Record<string, string | number | boolean | undefined>
 
@@ -92,19 +93,6 @@ export function bufferLines(write: (text: string) => void): (line: string) => vo
     holding.add(flush)
     setImmediate(flush)
   }
-}
-
-let lastMs = Number.NaN
-let lastIso = ''
-
-/** `new Date().toISOString()`, formatted once per millisecond (a busy server logs many lines in one). */
-function isoNow(): string {
-  const ms = Date.now()
-  if (ms !== lastMs) {
-    lastMs = ms
-    lastIso = new Date(ms).toISOString()
-  }
-  return lastIso
 }
 
 /** The fields of the call, then those of the context it does not override; empty ones dropped, secrets redacted. */

@@ -3,6 +3,7 @@
  * downstream operation, kept for a retention period.
  */
 import type { Database } from 'bun:sqlite'
+import { isoNow } from '../clock'
 import { groupCommitOf, type GroupCommit } from './group-commit'
 
 export interface AuditEntry {
@@ -32,7 +33,7 @@ export class AuditLog {
 
   record(entry: Omit<AuditEntry, 'time'> & { time?: string }): void {
     // In the turn's transaction: an answered write's audit entry is committed with it.
-    this.writes.writeOne(() => this.insert.run({ ...entry, time: entry.time ?? new Date().toISOString(), target: entry.target ?? null }))
+    this.writes.writeOne(() => this.insert.run({ ...entry, time: entry.time ?? isoNow(), target: entry.target ?? null }))
   }
 
   list(instance: string, since: Date): AuditEntry[] {

@@ -4,6 +4,7 @@
  * not copies of the code. Every method is scoped to one instance.
  */
 import type { Database } from 'bun:sqlite'
+import { isoNow } from '../clock'
 import { ScimError } from '../scim/errors'
 import type { MembershipChange } from '../scim/membership-patch'
 import type { ScimObject } from '../scim/resource'
@@ -147,11 +148,11 @@ export class ResourceStore {
     this.positions = new PagePositions(db)
   }
 
-  create(instance: string, type: ResourceKind, write: ResourceWrite, now = new Date()): StoredResource {
+  create(instance: string, type: ResourceKind, write: ResourceWrite, now?: Date): StoredResource {
     // UUIDv7 (RFC 9562): unique like v4, and in creation order, so a new id lands at the end of the id index
     // instead of on a random page of it: a create dirties fewer pages (253 → 158 µs each at 20,000 users).
     const id = Bun.randomUUIDv7()
-    const timestamp = now.toISOString()
+    const timestamp = now?.toISOString() ?? isoNow()
     const docs = documents(write.data)
     return this.writes.write(() => {
       let seq: number
@@ -196,7 +197,7 @@ export class ResourceStore {
     type: ResourceKind,
     id: string,
     change: (current: StoredResource) => ResourceWrite | null,
-    now = new Date(),
+    now?: Date,
   ): StoredResource | undefined {
     return this.writes.write(() => {
       const row = this.statements.selectById.get({ instance, type, id }) as ResourceRow | null
@@ -209,7 +210,7 @@ export class ResourceStore {
       // Unchanged userName (case-insensitively): it cannot clash now.
       if (columns.user_name_key !== currentColumns.user_name_key) this.assertUniqueUserName(instance, type, next.data, row.seq)
       const docs = documents(next.data)
-      const lastModified = now.toISOString()
+      const lastModified = now?.toISOString() ?? isoNow()
       // SQLite rewrites the entries of every index whose columns an UPDATE sets, changed or not: when none
       // changed (a new title, a phone number), only the documents are set.
       if (sameColumns(columns, currentColumns)) {
@@ -248,7 +249,7 @@ export class ResourceStore {
     change: MembershipChange,
     check: (current: StoredResource) => void,
     withMembers: boolean,
-    now = new Date(),
+    now?: Date,
   ): StoredResource | undefined | 'declined' {
     return this.writes.write(() => {
       const row = this.statements.selectGroupHead.get({ instance, id }) as Omit<ResourceRow, 'links'> | null
@@ -274,7 +275,7 @@ export class ResourceStore {
       if (added.length === 0 && removed.length === 0) return withMembers ? this.getBySeq(row.seq)! : current
       for (const { seq, display } of added) this.statements.insertMember.run({ group: row.seq, member: seq, display })
       for (const seq of removed) this.statements.deleteMember.run({ group: row.seq, member: seq })
-      const lastModified = now.toISOString()
+      const lastModified = now?.toISOString() ?? isoNow()
       this.statements.touch.run({ seq: row.seq, last_modified: lastModified })
       this.markDirty({ instance, type: 'Group', id })
       if (withMembers) return this.getBySeq(row.seq)!
