@@ -28,13 +28,10 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
   if (!isObject(input)) throw ScimError.of('invalidSyntax', 'The request body must be a JSON object')
   // `schemas` first (set at the end): responses are written around the stored text, and readers expect it there.
   const result: ScimObject = { schemas: undefined }
-  const extensions = new Map(resourceType.extensions.map((e) => [e.schema.id.toLowerCase(), e.schema]))
-  for (const [legacy, current] of Object.entries(LEGACY_SCHEMA_ALIASES)) {
-    const schema = extensions.get(current.toLowerCase())
-    if (schema) extensions.set(legacy, schema)
-  }
+  const extensions = extensionsByKey(resourceType)
 
-  for (const [key, value] of Object.entries(input)) {
+  for (const key in input) {
+    const value = input[key]
     const lower = key.toLowerCase()
     if (SERVER_MANAGED.has(lower)) continue
     if (lower === 'externalid') {
@@ -46,7 +43,7 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
       if (value === null) continue
       if (!isObject(value)) throw invalidValue(extension.id, 'an object')
       const normalized = normalizeAttributes(value, extension, extension.id + ':')
-      if (Object.keys(normalized).length > 0) result[extension.id] = normalized
+      if (normalized) result[extension.id] = normalized
       continue
     }
     const definition = findAttribute(resourceType.schema, key)
@@ -60,17 +57,36 @@ export function normalizeResource(input: unknown, resourceType: ResourceTypeDefi
       throw ScimError.of('invalidValue', `"${attribute.name}" is required`)
     }
   }
-  result.schemas = [resourceType.schema.id, ...resourceType.extensions.map((e) => e.schema.id).filter((id) => id in result)]
+  const schemas = [resourceType.schema.id]
+  for (const { schema } of resourceType.extensions) if (schema.id in result) schemas.push(schema.id)
+  result.schemas = schemas
   return result
 }
 
-function normalizeAttributes(input: ScimObject, schema: SchemaDefinition, prefix: string): ScimObject {
-  const result: ScimObject = {}
-  for (const [key, value] of Object.entries(input)) {
+/** A resource type's extension schemas by lower-cased URN, legacy aliases included: built once per type. */
+const extensionIndexes = new WeakMap<ResourceTypeDefinition, Map<string, SchemaDefinition>>()
+
+function extensionsByKey(resourceType: ResourceTypeDefinition): Map<string, SchemaDefinition> {
+  let extensions = extensionIndexes.get(resourceType)
+  if (!extensions) {
+    extensions = new Map(resourceType.extensions.map((e) => [e.schema.id.toLowerCase(), e.schema]))
+    for (const [legacy, current] of Object.entries(LEGACY_SCHEMA_ALIASES)) {
+      const schema = extensions.get(current.toLowerCase())
+      if (schema) extensions.set(legacy, schema)
+    }
+    extensionIndexes.set(resourceType, extensions)
+  }
+  return extensions
+}
+
+/** An extension's attributes, canonicalised; undefined when none is assigned. */
+function normalizeAttributes(input: ScimObject, schema: SchemaDefinition, prefix: string): ScimObject | undefined {
+  let result: ScimObject | undefined
+  for (const key in input) {
     const definition = findAttribute(schema, key)
     if (!definition || !isClientWritable(definition)) continue
-    const normalized = normalizeValue(definition, value, prefix + definition.name)
-    if (normalized !== undefined) result[definition.name] = normalized
+    const normalized = normalizeValue(definition, input[key], prefix + definition.name)
+    if (normalized !== undefined) (result ??= {})[definition.name] = normalized
   }
   return result
 }
@@ -88,32 +104,54 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
   if (value === null || value === undefined) return undefined
   if (definition.multiValued) {
     const items = Array.isArray(value) ? value : [value]
-    const normalized = items
-      .map((item, index) => normalizeSingle(definition, item, `${path}[${index}]`))
-      .filter((item) => item !== undefined)
-    if (normalized.length === 0) return undefined
-    if (normalized.filter((item) => isObject(item) && item.primary === true).length > 1) {
-      throw ScimError.of('invalidValue', `At most one value of "${path}" may be primary`)
+    const normalized: unknown[] = []
+    let primaries = 0
+    for (let index = 0; index < items.length; index++) {
+      // The path names the item only in an error: built then, not for every item.
+      const item = normalizeSingle(definition, items[index], path, index)
+      if (item === undefined) continue
+      if (isObject(item) && item.primary === true) primaries++
+      normalized.push(item)
     }
+    if (normalized.length === 0) return undefined
+    if (primaries > 1) throw ScimError.of('invalidValue', `At most one value of "${path}" may be primary`)
     return normalized
   }
   if (Array.isArray(value)) throw invalidValue(path, 'a single value, not an array')
   return normalizeSingle(definition, value, path)
 }
 
-function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string): unknown {
+/** One value; `index` is its place in a multi-valued attribute, for the path of an error. */
+function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string, index?: number): unknown {
   if (value === null || value === undefined) return undefined
-  if (definition.type !== 'complex') return canonicalScalar(definition, value, path)
+  const where = () => (index === undefined ? path : `${path}[${index}]`)
+  if (definition.type !== 'complex') return canonicalScalar(definition, value, index === undefined ? path : where())
   value = wrapBareValue(definition, value)
-  if (!isObject(value)) throw invalidValue(path, 'an object')
-  const result: ScimObject = {}
-  for (const [key, subValue] of Object.entries(value)) {
+  if (!isObject(value)) throw invalidValue(where(), 'an object')
+  let result: ScimObject | undefined
+  for (const key in value) {
     const sub = findAttribute(definition.subAttributes ?? [], key)
     if (!sub || sub.mutability === 'readOnly') continue
-    const normalized = normalizeSingle(sub, subValue, `${path}.${sub.name}`)
-    if (normalized !== undefined) result[sub.name] = normalized
+    const subValue = value[key]
+    if (subValue === null || subValue === undefined) continue
+    if (sub.type === 'complex' || Array.isArray(subValue)) {
+      const normalized = normalizeSingle(sub, subValue, `${where()}.${sub.name}`)
+      if (normalized !== undefined) (result ??= {})[sub.name] = normalized
+    } else {
+      (result ??= {})[sub.name] = canonicalScalarAt(sub, subValue, where, sub.name)
+    }
   }
-  return Object.keys(result).length > 0 ? result : undefined
+  return result
+}
+
+/** canonicalScalar, with the error's path (`parent.sub`) built only when there is one. */
+function canonicalScalarAt(definition: AttributeDefinition, value: unknown, parent: () => string, name: string): unknown {
+  try {
+    return canonicalScalar(definition, value, name)
+  } catch (error) {
+    if (error instanceof ScimError) return canonicalScalar(definition, value, `${parent()}.${name}`)
+    throw error
+  }
 }
 
 function expectString(value: unknown, path: string): string {
