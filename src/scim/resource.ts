@@ -11,7 +11,7 @@ import { ScimError } from './errors'
 import { findAttribute } from './schemas/resource-types'
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schemas/types'
 import { LEGACY_SCHEMA_ALIASES } from './schemas/urns'
-import { canonicalScalar, invalidValue, isObject, wrapBareValue, type ScimObject } from './values'
+import { canonicalScalar, invalidValue, isObject, pathOf, wrapBareValue, type ScimObject, type Where } from './values'
 
 export { isObject, type ScimObject }
 
@@ -107,8 +107,8 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
     const normalized: unknown[] = []
     let primaries = 0
     for (let index = 0; index < items.length; index++) {
-      // The path names the item only in an error: built then, not for every item.
-      const item = normalizeSingle(definition, items[index], path, index)
+      // The item's path is built only for an error, not for every item.
+      const item = normalizeSingle(definition, items[index], () => `${path}[${index}]`)
       if (item === undefined) continue
       if (isObject(item) && item.primary === true) primaries++
       normalized.push(item)
@@ -121,37 +121,20 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
   return normalizeSingle(definition, value, path)
 }
 
-/** One value; `index` is its place in a multi-valued attribute, for the path of an error. */
-function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string, index?: number): unknown {
+/** One value, of a single-valued attribute or one item of a multi-valued one. */
+function normalizeSingle(definition: AttributeDefinition, value: unknown, where: Where): unknown {
   if (value === null || value === undefined) return undefined
-  const where = () => (index === undefined ? path : `${path}[${index}]`)
-  if (definition.type !== 'complex') return canonicalScalar(definition, value, index === undefined ? path : where())
+  if (definition.type !== 'complex') return canonicalScalar(definition, value, where)
   value = wrapBareValue(definition, value)
-  if (!isObject(value)) throw invalidValue(where(), 'an object')
+  if (!isObject(value)) throw invalidValue(where, 'an object')
   let result: ScimObject | undefined
   for (const key in value) {
     const sub = findAttribute(definition.subAttributes ?? [], key)
     if (!sub || sub.mutability === 'readOnly') continue
-    const subValue = value[key]
-    if (subValue === null || subValue === undefined) continue
-    if (sub.type === 'complex' || Array.isArray(subValue)) {
-      const normalized = normalizeSingle(sub, subValue, `${where()}.${sub.name}`)
-      if (normalized !== undefined) (result ??= {})[sub.name] = normalized
-    } else {
-      (result ??= {})[sub.name] = canonicalScalarAt(sub, subValue, where, sub.name)
-    }
+    const normalized = normalizeSingle(sub, value[key], () => `${pathOf(where)}.${sub.name}`)
+    if (normalized !== undefined) (result ??= {})[sub.name] = normalized
   }
   return result
-}
-
-/** canonicalScalar, with the error's path (`parent.sub`) built only when there is one. */
-function canonicalScalarAt(definition: AttributeDefinition, value: unknown, parent: () => string, name: string): unknown {
-  try {
-    return canonicalScalar(definition, value, name)
-  } catch (error) {
-    if (error instanceof ScimError) return canonicalScalar(definition, value, `${parent()}.${name}`)
-    throw error
-  }
 }
 
 function expectString(value: unknown, path: string): string {

@@ -14,11 +14,18 @@ export function isObject(value: unknown): value is ScimObject {
 // xsd:dateTime (RFC 7643 §2.3.5); the offset is optional as many clients omit it.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/i
 
+/** Where a value sits, for an error's message: the path, or a function that builds it only for an error. */
+export type Where = string | (() => string)
+
+export function pathOf(where: Where): string {
+  return typeof where === 'string' ? where : where()
+}
+
 /**
  * A non-complex value checked against its type: "True"/"False" strings become
  * booleans (Entra, Saviynt); anything else of the wrong type is invalidValue.
  */
-export function canonicalScalar(definition: AttributeDefinition, value: unknown, where: string): unknown {
+export function canonicalScalar(definition: AttributeDefinition, value: unknown, where: Where): unknown {
   switch (definition.type) {
     case 'boolean': {
       if (typeof value === 'boolean') return value
@@ -43,8 +50,8 @@ export function canonicalScalar(definition: AttributeDefinition, value: unknown,
   }
 }
 
-export function invalidValue(where: string, expected: string): ScimError {
-  return ScimError.of('invalidValue', `"${where}" must be ${expected}`)
+export function invalidValue(where: Where, expected: string): ScimError {
+  return ScimError.of('invalidValue', `"${pathOf(where)}" must be ${expected}`)
 }
 
 /**
