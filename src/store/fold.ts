@@ -17,7 +17,7 @@ export function foldedCopy(data: unknown, json: string): string {
 const ASCII = /^[\x00-\x7f]*$/
 
 /** Every string and member name lower-cased. */
-export function foldDocument(value: unknown): unknown {
+function foldDocument(value: unknown): unknown {
   if (typeof value === 'string') return value.toLowerCase()
   if (Array.isArray(value)) return value.map(foldDocument)
   if (value && typeof value === 'object') {
