@@ -2,7 +2,7 @@
  * @module The common PATCH in its plain form, applied without the general
  * engine: every operation an add or replace of one singular, simple,
  * read-write attribute (or sub-attribute of a singular complex one) by path,
- * with a value of its type. Entra sends one such replace per changed
+ * with a value of its type, and not a required one. Entra sends one such replace per changed
  * attribute (`title`, `name.givenName`, `active`, an enterprise attribute).
  *
  * The general engine (`applyPatch`) copies the whole resource, applies each
@@ -62,5 +62,7 @@ function simpleDefinition(target: PatchTarget) {
   if (select || attribute.multiValued || attribute.mutability !== 'readWrite') return undefined
   const definition = attribute.type === 'complex' ? subAttribute : subAttribute ? undefined : attribute
   if (!definition || definition.type === 'complex' || definition.multiValued || definition.mutability !== 'readWrite') return undefined
+  // A required one (userName) may not become blank: left to normalisation, which refuses that.
+  if (attribute.required || definition.required) return undefined
   return definition
 }

@@ -41,7 +41,7 @@ describe('ResourceStore', () => {
 
   test('migrations are recorded and a database from a newer build is refused', () => {
     const { db } = freshStore()
-    expect(db.query('SELECT version, name FROM _migrations').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'member-display' }, { version: 3, name: 'sync' }, { version: 4, name: 'folded-data' }, { version: 5, name: 'sync-runs' }, { version: 6, name: 'queue-claims' }, { version: 7, name: 'instance-connectors' }, { version: 8, name: 'resource-counts' }, { version: 9, name: 'plain-user-name-index' }, { version: 10, name: 'audit-time-index' }, { version: 11, name: 'folded-names' }])
+    expect(db.query('SELECT version, name FROM _migrations').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'member-display' }, { version: 3, name: 'sync' }, { version: 4, name: 'folded-data' }, { version: 5, name: 'sync-runs' }, { version: 6, name: 'queue-claims' }, { version: 7, name: 'instance-connectors' }, { version: 8, name: 'resource-counts' }, { version: 9, name: 'plain-user-name-index' }, { version: 10, name: 'audit-time-index' }, { version: 11, name: 'folded-names' }, { version: 12, name: 'normal-form' }])
     db.exec("INSERT INTO _migrations (version, name, applied_at) VALUES (99, 'future', 'x')")
     expect(() => migrate(db)).toThrow(/newer scimify/)
   })

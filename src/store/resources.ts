@@ -37,7 +37,7 @@ const LINKS_JSON = `CASE r.type
 END`
 
 /** The columns a ResourceRow needs (not data_lc, the folded copy only SQL reads) and its links. */
-const ROW_COLUMNS = `r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, ${LINKS_JSON} AS links`
+const ROW_COLUMNS = `r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, r.normal_form, ${LINKS_JSON} AS links`
 
 /** A stored membership: the member's id and seq, and the display text the client gave. */
 interface MemberRow {
@@ -54,6 +54,7 @@ interface ResourceRow {
   version: number
   created: string
   last_modified: string
+  normal_form: string | null
   /** JSON array of [id, type, display | null]. */
   links: string
 }
@@ -68,6 +69,7 @@ function withoutLinks(row: Omit<ResourceRow, 'links'>): StoredResource {
     version: row.version,
     created: row.created,
     lastModified: row.last_modified,
+    normalForm: row.normal_form,
   }
 }
 
@@ -166,6 +168,7 @@ export class ResourceStore {
           version: 1,
           created: timestamp,
           last_modified: timestamp,
+          normal_form: write.normalForm ?? null,
         }).lastInsertRowid)
       } catch (error) {
         // The unique index on (instance, user_name_key) is the uniqueness check: no lookup before every insert.
@@ -178,7 +181,17 @@ export class ResourceStore {
       // A new user is in no group yet and its document is what was written: nothing to read back.
       // A group's members get their display texts from SQL.
       if (type === 'Group') return this.getBySeq(seq)!
-      return { id, type, data: JSON.parse(docs.data), dataJson: docs.data, version: 1, created: timestamp, lastModified: timestamp, groups: [] }
+      return {
+        id,
+        type,
+        data: JSON.parse(docs.data),
+        dataJson: docs.data,
+        version: 1,
+        created: timestamp,
+        lastModified: timestamp,
+        normalForm: write.normalForm ?? null,
+        groups: [],
+      }
     })
   }
 
@@ -213,10 +226,11 @@ export class ResourceStore {
       const lastModified = now?.toISOString() ?? isoNow()
       // SQLite rewrites the entries of every index whose columns an UPDATE sets, changed or not: when none
       // changed (a new title, a phone number), only the documents are set.
+      const normal_form = next.normalForm ?? null
       if (sameColumns(columns, currentColumns)) {
-        this.statements.updateDocuments.run({ seq: row.seq, ...docs, last_modified: lastModified })
+        this.statements.updateDocuments.run({ seq: row.seq, ...docs, last_modified: lastModified, normal_form })
       } else {
-        this.statements.update.run({ seq: row.seq, ...columns, ...docs, last_modified: lastModified })
+        this.statements.update.run({ seq: row.seq, ...columns, ...docs, last_modified: lastModified, normal_form })
       }
       if (!sameValues(emailValues(current.data), emailValues(next.data))) {
         this.statements.deleteValues.run({ seq: row.seq })
@@ -228,7 +242,7 @@ export class ResourceStore {
       this.markDirty({ instance, type, id })
       // A user's groups did not change with it; a group's members (and their display texts) may have.
       if (type === 'Group') return this.getBySeq(row.seq)!
-      return { ...current, data: JSON.parse(docs.data), dataJson: docs.data, version: current.version + 1, lastModified }
+      return { ...current, data: JSON.parse(docs.data), dataJson: docs.data, version: current.version + 1, lastModified, normalForm: normal_form }
     })
   }
 
@@ -481,20 +495,21 @@ export class ResourceStore {
 function prepare(db: Database) {
   return {
     insert: db.prepare(`
-      INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, data_lc, version, created, last_modified)
-      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $data_lc, $version, $created, $last_modified)`),
+      INSERT INTO resources (instance, type, id, user_name_key, display_key, external_id, active, data, data_lc, version, created, last_modified, normal_form)
+      VALUES ($instance, $type, $id, $user_name_key, $display_key, $external_id, $active, $data, $data_lc, $version, $created, $last_modified, $normal_form)`),
     update: db.prepare(`
       UPDATE resources SET user_name_key = $user_name_key, display_key = $display_key, external_id = $external_id,
-        active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified
+        active = $active, data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified,
+        normal_form = $normal_form
       WHERE seq = $seq`),
     updateDocuments: db.prepare(
-      'UPDATE resources SET data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified WHERE seq = $seq',
+      'UPDATE resources SET data = $data, data_lc = $data_lc, version = version + 1, last_modified = $last_modified, normal_form = $normal_form WHERE seq = $seq',
     ),
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
     selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
     selectGroupHead: db.prepare(
-      `SELECT seq, id, type, data, version, created, last_modified FROM resources WHERE instance = $instance AND id = $id AND type = 'Group'`,
+      `SELECT seq, id, type, data, version, created, last_modified, normal_form FROM resources WHERE instance = $instance AND id = $id AND type = 'Group'`,
     ),
     selectMembership: db.prepare('SELECT 1 AS found FROM group_members WHERE group_seq = $group AND member_seq = $member'),
     touch: db.prepare('UPDATE resources SET version = version + 1, last_modified = $last_modified WHERE seq = $seq'),

@@ -27,6 +27,8 @@ export interface StoredResource {
   version: number
   created: string
   lastModified: string
+  /** The schema `data` was last normalised under (`normalFormOf`); null when unknown (written before it was kept). */
+  normalForm?: string | null
 }
 
 /** A member as a write names it: its id, and the display text the client gave, if any. */
@@ -39,6 +41,8 @@ export interface MemberRef {
 export interface ResourceWrite {
   data: ScimObject
   members?: MemberRef[]
+  /** The schema `data` is in the normal form of (`normalFormOf`), when it is. */
+  normalForm?: string
 }
 
 export interface ListQuery {

@@ -15,6 +15,7 @@ import { resourceCounts } from './008-resource-counts'
 import { plainUserNameIndex } from './009-plain-user-name-index'
 import { auditTimeIndex } from './010-audit-time-index'
 import { foldedNames } from './011-folded-names'
+import { normalForm } from './012-normal-form'
 
 export interface Migration {
   version: number
@@ -22,7 +23,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex, auditTimeIndex, foldedNames]
+export const migrations: readonly Migration[] = [initial, memberDisplay, sync, foldedData, syncRuns, queueClaims, instanceConnectors, resourceCounts, plainUserNameIndex, auditTimeIndex, foldedNames, normalForm]
 
 export function migrate(db: Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')

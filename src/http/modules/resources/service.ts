@@ -10,6 +10,7 @@ import { membershipChange } from '../../../scim/membership-patch'
 import { applyPatch } from '../../../scim/patch'
 import { isObject, normalizeResource, type ScimObject } from '../../../scim/resource'
 import { applySimplePatch } from '../../../scim/simple-patch'
+import { normalFormOf } from '../../../scim/schemas/normal-form'
 import type { ResourceTypeDefinition } from '../../../scim/schemas/types'
 import type { ResourceStore } from '../../../store/resources'
 import type { ListResult, MemberRef, ResourceKind, ResourceWrite, StoredResource } from '../../../store/types'
@@ -24,8 +25,11 @@ export interface Target {
 export class ResourceService {
   constructor(
     private readonly store: ResourceStore,
-    /** Group push applied to the memberships it names (`membershipChange`); off only to compare with the general way. */
-    private readonly membershipShortcut = true,
+    /**
+     * Group push applied to the memberships it names (`membershipChange`), and plain attribute changes without
+     * the PATCH engine (`applySimplePatch`); off only to compare with the general way.
+     */
+    private readonly shortcuts = true,
   ) {}
 
   create({ instance, resourceType }: Target, body: unknown): StoredResource {
@@ -58,7 +62,7 @@ export class ResourceService {
    * `withMembers` false: the caller needs a group's version, not its members.
    */
   patch({ instance, resourceType }: Target, id: string | null, body: unknown, ifMatch?: string | null, withMembers = true): StoredResource {
-    const change = resourceType.id === 'Group' && this.membershipShortcut ? membershipChange(body) : undefined
+    const change = resourceType.id === 'Group' && this.shortcuts ? membershipChange(body) : undefined
     if (change) {
       const changed = this.store.changeMembers(instance, id ?? '', change, (current) => checkIfMatch(ifMatch, current.version), withMembers)
       if (changed === undefined) notFound(resourceType, id)
@@ -67,7 +71,15 @@ export class ResourceService {
     const updated = this.store.update(instance, kindOf(resourceType), id ?? '', (current) => {
       checkIfMatch(ifMatch, current.version)
       const before = patchable(current)
-      const { resource, changed } = applySimplePatch(before, body, resourceType) ?? applyPatch(before, body, resourceType)
+      const simple = this.shortcuts ? applySimplePatch(before, body, resourceType) : undefined
+      if (simple && current.type === 'User' && current.normalForm === normalFormOf(resourceType)) {
+        // A document in this schema's normal form, with canonical values set on known attributes, is in
+        // normal form still (a property test holds this against normalisation): no need to normalise it.
+        if (!simple.changed) return null
+        const { id: _id, ...data } = simple.resource
+        return { data, normalForm: current.normalForm }
+      }
+      const { resource, changed } = simple ?? applyPatch(before, body, resourceType)
       if (!changed) return null
       const write = toWrite(resource, resourceType)
       return sameContent(current, write) ? null : write
@@ -107,10 +119,11 @@ function patchable(current: StoredResource): ScimObject {
 
 function toWrite(body: unknown, resourceType: ResourceTypeDefinition): ResourceWrite {
   const data = normalizeResource(body, resourceType)
-  if (resourceType.id !== 'Group') return { data }
+  const normalForm = normalFormOf(resourceType)
+  if (resourceType.id !== 'Group') return { data, normalForm }
   const members = data.members as ScimObject[] | undefined
   delete data.members
-  return { data, members: (members ?? []).map((member, index) => memberRef(member, index)) }
+  return { data, members: (members ?? []).map((member, index) => memberRef(member, index)), normalForm }
 }
 
 function memberRef(member: ScimObject, index: number): MemberRef {
