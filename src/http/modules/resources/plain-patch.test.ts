@@ -86,7 +86,7 @@ describe('PATCH of plain attributes', () => {
       }),
       fcParams(150),
     )
-  })
+  }, SOAK ? 60 * 60_000 : 20_000)
 
   test('a document written under another schema (the config dropped an attribute) is normalised again', () => {
     // The enterprise extension as the instance had it, and as it has it after a config change without department.
