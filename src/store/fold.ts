@@ -11,27 +11,22 @@
 export function foldedCopy(data: unknown, json: string): string {
   // JSON.stringify writes letters beyond ASCII as they are (and its escapes in lower case): ASCII text
   // means ASCII strings and names, where JavaScript's toLowerCase and SQLite's lower() agree.
-  return ASCII.test(json) ? '' : JSON.stringify(foldDocument(data))
+  return ASCII.test(json) ? '' : JSON.stringify(foldStrings(data, true))
 }
 
 const ASCII = /^[\x00-\x7f]*$/
 
-/** Every string and member name lower-cased. */
-function foldDocument(value: unknown): unknown {
+/**
+ * Every string lower-cased, and with `names` every member name too. Without
+ * names it is the folding of schema version 4, which that migration keeps.
+ */
+export function foldStrings(value: unknown, names = false): unknown {
   if (typeof value === 'string') return value.toLowerCase()
-  if (Array.isArray(value)) return value.map(foldDocument)
+  if (Array.isArray(value)) return value.map((item) => foldStrings(item, names))
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key.toLowerCase(), foldDocument(item)]))
-  }
-  return value
-}
-
-/** The folding of schema version 4 (strings only, names as they are), which its migration keeps. */
-export function foldStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.toLowerCase()
-  if (Array.isArray(value)) return value.map(foldStrings)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, foldStrings(item)]))
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [names ? key.toLowerCase() : key, foldStrings(item, names)]),
+    )
   }
   return value
 }
