@@ -100,10 +100,15 @@ export class GroupCommit {
 
   /** The open transaction is gone: nobody who waits for it may be told it is committed. */
   private abandon(failure: Error): void {
+    for (const waiter of this.end()) waiter.reject(failure)
+  }
+
+  /** The turn's transaction is over, committed or not: its waiters, to be told which. */
+  private end(): Waiter[] {
     this.open = false
     const waiters = this.waiters
     this.waiters = []
-    for (const waiter of waiters) waiter.reject(failure)
+    return waiters
   }
 
   private commit(): Error | undefined {
@@ -118,10 +123,7 @@ export class GroupCommit {
       this.abandon(failure)
       return failure
     }
-    this.open = false
-    const waiters = this.waiters
-    this.waiters = []
-    for (const waiter of waiters) waiter.resolve()
+    for (const waiter of this.end()) waiter.resolve()
     return undefined
   }
 }
