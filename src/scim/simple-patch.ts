@@ -2,8 +2,9 @@
  * @module The common PATCH in its plain form, applied without the general
  * engine: every operation an add or replace of one singular, simple,
  * read-write attribute (or sub-attribute of a singular complex one) by path,
- * with a value of its type, and not a required one. Entra sends one such replace per changed
- * attribute (`title`, `name.givenName`, `active`, an enterprise attribute).
+ * not a required one, with a value of its type. Entra sends one such replace
+ * per changed attribute (`title`, `name.givenName`, `active`, an enterprise
+ * attribute).
  *
  * The general engine (`applyPatch`) copies the whole resource, applies each
  * operation and compares the copy with the original; here only the objects

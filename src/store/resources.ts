@@ -224,9 +224,9 @@ export class ResourceStore {
       if (columns.user_name_key !== currentColumns.user_name_key) this.assertUniqueUserName(instance, type, next.data, row.seq)
       const docs = documents(next.data)
       const lastModified = now?.toISOString() ?? isoNow()
+      const normal_form = next.normalForm ?? null
       // SQLite rewrites the entries of every index whose columns an UPDATE sets, changed or not: when none
       // changed (a new title, a phone number), only the documents are set.
-      const normal_form = next.normalForm ?? null
       if (sameColumns(columns, currentColumns)) {
         this.statements.updateDocuments.run({ seq: row.seq, ...docs, last_modified: lastModified, normal_form })
       } else {
