@@ -9,7 +9,7 @@
  * Why pairs: the speed of this machine drifts by 10–25% from minute to minute, so one run of each says little;
  * alternating spreads the drift over both. Differences under about 15 µs were noise here with 6 pairs.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { drive } from './drive'
@@ -47,13 +47,6 @@ const keys = Bun.spawnSync([process.execPath, join(trees.before, 'src/main.ts'),
 if (keys.exitCode !== 0) throw new Error(keys.stderr.toString())
 const key = keys.stdout.toString().trim()
 const usersFile = join(dir, 'users.json')
-const TICKS_PER_SECOND = Number(Bun.spawnSync(['getconf', 'CLK_TCK'], { stdout: 'pipe' }).stdout.toString().trim()) || 100
-
-/** CPU time a process has used (user + system), in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
-}
 
 async function serve(tree: string) {
   const port = freePort()
@@ -94,10 +87,10 @@ for (let pair = 1; pair <= pairs; pair++) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(database + suffix, { force: true })
     copyFileSync(seeded, database)
     const server = await serve(trees[side])
-    const cpuBefore = cpuSeconds(server.child.pid)
     const extra: Partial<LoadSpec> = kind === 'create-users' ? { start: users, outFile: join(dir, 'c.json'), usersFile: undefined } : {}
-    const result = await drive(spec(server.base, kind, extra))
-    const cpuMicros = ((cpuSeconds(server.child.pid) - cpuBefore) * 1e6) / result.requests
+    const result = await drive(spec(server.base, kind, extra), server.child.pid)
+    if (result.serverCpuMicros === undefined) throw new Error('compare.ts measures server CPU from /proc: Linux only')
+    const cpuMicros = result.serverCpuMicros
     server.child.kill('SIGTERM')
     await server.child.exited
     results[side].push({ perSecond: result.perSecond, cpuMicros })

@@ -14,6 +14,7 @@ let errors = 0
 let firstError: string | undefined
 let done = false
 const began = performance.now()
+const cpuBegan = process.cpuUsage()
 const deadline = began + spec.maxSeconds * 1000
 
 async function worker(): Promise<void> {
@@ -32,6 +33,7 @@ async function worker(): Promise<void> {
 
 await Promise.all(Array.from({ length: spec.concurrency }, worker))
 const seconds = (performance.now() - began) / 1000
+const cpu = process.cpuUsage(cpuBegan)
 await finish()
 const sorted = latencies.subarray(0, completed).sort()
 const quantile = (q: number) => (completed === 0 ? 0 : sorted[Math.min(completed - 1, Math.floor(q * completed))])
@@ -45,5 +47,6 @@ const result: LoadResult = {
   perSecond: completed / seconds,
   p50Ms: quantile(0.5),
   p99Ms: quantile(0.99),
+  clientCpuMicros: completed === 0 ? 0 : (cpu.user + cpu.system) / completed,
 }
 process.stdout.write(`${JSON.stringify(result)}\n`)

@@ -22,8 +22,8 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export function formatTable(rows: Row[]): string {
   const lines = [
-    '| Scenario | Users | c | Requests (errors) | req/s | of ceiling | of plain | p50 ms | p99 ms | Value | Target | Meets |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|:-:|',
+    '| Scenario | Users | c | Requests (errors) | req/s | of ceiling | of plain | p50 ms | p99 ms | Server CPU µs/req | Client CPU µs/req | Value | Target | Meets |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|:-:|',
   ]
   for (const row of rows) {
     const load = row.load
@@ -37,6 +37,8 @@ export function formatTable(rows: Row[]): string {
       load && row.plainCeiling ? `${((100 * load.perSecond) / row.plainCeiling).toFixed(0)}%` : '',
       load ? ms(load.p50Ms) : '',
       load ? ms(load.p99Ms) : '',
+      load?.serverCpuMicros === undefined ? '' : int(load.serverCpuMicros),
+      load ? int(load.clientCpuMicros) : '',
       row.value ?? '',
       row.target ?? '',
       row.meets === undefined ? '' : row.meets ? 'yes' : '**no**',

@@ -47,6 +47,10 @@ export interface LoadResult {
   perSecond: number
   p50Ms: number
   p99Ms: number
+  /** The load generator's own CPU time (user + system) per request. */
+  clientCpuMicros: number
+  /** The server's CPU time (all its threads) per request over the run, where the driver could read it (Linux). */
+  serverCpuMicros?: number
 }
 
 export interface UserRef {

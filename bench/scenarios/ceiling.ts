@@ -43,13 +43,13 @@ export async function measureCeilings(profile: Profile, dir: string, rows: Row[]
   const bounds = { key: 'bench-ceiling', maxRequests: profile.maxRequests * 4, maxSeconds: profile.seconds }
   try {
     for (const concurrency of [POST_CONCURRENCY, READ_CONCURRENCY]) {
-      const load = await drive({ kind: 'bare', base: bare.url, concurrency, ...bounds })
+      const load = await drive({ kind: 'bare', base: bare.url, concurrency, ...bounds }, bare.process.pid)
       ceilings.plain.set(concurrency, load.perSecond)
       rows.push({ scenario: 'Ceiling: bare Bun.serve, fixed body, plain GET', load, value: '100% by definition' })
     }
     for (const [kind, concurrency, row] of SAME_REQUESTS) {
       const spec: LoadSpec = { kind, base: `${bare.url}scim/v2/bench`, concurrency, ...bounds, usersFile, groupsFile, membersPerGroup: 100, start: 0 }
-      const load = await drive(spec)
+      const load = await drive(spec, bare.process.pid)
       ceilings.sameRequests.set(kind, load.perSecond)
       rows.push({ scenario: `Ceiling: bare Bun.serve, fixed body, the requests of ${row} (${kind})`, load, value: '100% by definition' })
     }

@@ -19,11 +19,11 @@ export async function measureFullDurability(bench: Bench): Promise<void> {
   try {
     const usersFile = join(ws.dir, 'users.json')
     const base: LoadSpec = { kind: 'create-users', base: `${server.url}/scim/v2/bench`, key, concurrency: POST_CONCURRENCY, maxRequests: users, maxSeconds: 3_600, start: 0, outFile: usersFile }
-    const created = await drive(base)
+    const created = await drive(base, server.process.pid)
     const postCeilings = ceilingsOf(bench.ceiling, 'create-users', POST_CONCURRENCY)
     const meets = (load: { perSecond: number; errors: number }, ceiling?: number) => (ceiling ? load.perSecond >= 0.25 * ceiling && load.errors === 0 : undefined)
     bench.rows.push({ scenario: '1f. POST /Users, durability full (fsync)', users, load: created, ...postCeilings, value: `${created.seconds.toFixed(1)} s`, target: '≥ 25% of ceiling', meets: meets(created, postCeilings.ceiling) })
-    const patched = await drive({ ...base, kind: 'patch-title', concurrency: PATCH_CONCURRENCY, maxRequests: bench.profile.maxRequests, maxSeconds: bench.profile.seconds, usersFile, outFile: undefined })
+    const patched = await drive({ ...base, kind: 'patch-title', concurrency: PATCH_CONCURRENCY, maxRequests: bench.profile.maxRequests, maxSeconds: bench.profile.seconds, usersFile, outFile: undefined }, server.process.pid)
     const patchCeilings = ceilingsOf(bench.ceiling, 'patch-title', PATCH_CONCURRENCY)
     bench.rows.push({ scenario: '4f. PATCH Replace title, durability full (fsync)', users, load: patched, ...patchCeilings, target: '≥ 25% of ceiling', meets: meets(patched, patchCeilings.ceiling) })
   } finally {

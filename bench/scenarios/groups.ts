@@ -10,10 +10,10 @@ export async function measureGroupPush(bench: Bench): Promise<void> {
   const { groups, members } = bench.profile
   const groupsFile = join(bench.ws.dir, 'groups.json')
   const unbounded = { maxSeconds: 3_600 }
-  const created = await drive(specFor(bench, 'create-groups', GROUP_CONCURRENCY, { ...unbounded, maxRequests: groups, outFile: groupsFile }))
+  const created = await drive(specFor(bench, 'create-groups', GROUP_CONCURRENCY, { ...unbounded, maxRequests: groups, outFile: groupsFile }), bench.server.process.pid)
   // Created with POSTs like row 1's: judged by nothing, given against that ceiling.
   bench.rows.push({ scenario: `6. POST /Groups (${groups})`, users: bench.users.length, load: created, ...ceilingsOf(bench.ceiling, 'create-users', GROUP_CONCURRENCY) })
-  const added = await drive(specFor(bench, 'group-add', GROUP_CONCURRENCY, { ...unbounded, maxRequests: groups * members, groupsFile, membersPerGroup: members }))
+  const added = await drive(specFor(bench, 'group-add', GROUP_CONCURRENCY, { ...unbounded, maxRequests: groups * members, groupsFile, membersPerGroup: members }), bench.server.process.pid)
   const ceilings = ceilingsOf(bench.ceiling, 'group-add', GROUP_CONCURRENCY)
   const meets = ceilings.ceiling ? added.perSecond >= 0.25 * ceilings.ceiling && added.errors === 0 : undefined
   bench.rows.push({

@@ -7,7 +7,7 @@ export const PATCH_CONCURRENCY = 16
 
 export async function measurePatch(bench: Bench): Promise<void> {
   const ceilings = ceilingsOf(bench.ceiling, 'patch-title', PATCH_CONCURRENCY)
-  const load = await drive(specFor(bench, 'patch-title', PATCH_CONCURRENCY))
+  const load = await drive(specFor(bench, 'patch-title', PATCH_CONCURRENCY), bench.server.process.pid)
   const meets = ceilings.ceiling ? load.perSecond >= 0.25 * ceilings.ceiling && load.errors === 0 : undefined
   bench.rows.push({ scenario: '4. PATCH Replace title (Entra shape)', users: bench.users.length, load, ...ceilings, target: '≥ 25% of ceiling', meets })
 }

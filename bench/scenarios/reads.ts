@@ -10,10 +10,10 @@ export const READ_CONCURRENCY = 32
 export async function measureReads(bench: Bench): Promise<LoadResult> {
   const meets = (load: LoadResult, ceiling?: number) => (ceiling ? load.perSecond >= 0.5 * ceiling && load.p99Ms <= 5 && load.errors === 0 : undefined)
   const target = '≥ 50% of ceiling, p99 ≤ 5 ms'
-  const filter = await drive(specFor(bench, 'filter', READ_CONCURRENCY))
+  const filter = await drive(specFor(bench, 'filter', READ_CONCURRENCY), bench.server.process.pid)
   const filterCeilings = ceilingsOf(bench.ceiling, 'filter', READ_CONCURRENCY)
   bench.rows.push({ scenario: '2. GET /Users?filter=userName eq', users: bench.users.length, load: filter, ...filterCeilings, target, meets: meets(filter, filterCeilings.ceiling) })
-  const byId = await drive(specFor(bench, 'get-id', READ_CONCURRENCY))
+  const byId = await drive(specFor(bench, 'get-id', READ_CONCURRENCY), bench.server.process.pid)
   const byIdCeilings = ceilingsOf(bench.ceiling, 'get-id', READ_CONCURRENCY)
   bench.rows.push({ scenario: '3. GET /Users/{id}', users: bench.users.length, load: byId, ...byIdCeilings, target, meets: meets(byId, byIdCeilings.ceiling) })
   return filter

@@ -11,7 +11,7 @@ export async function loadUsers(bench: Bench, upTo: number): Promise<void> {
   const from = bench.users.length
   const outFile = join(bench.ws.dir, `created-${from}.json`)
   // Bounded by count, not time: every user must exist for the scenarios after it.
-  const load = await drive(specFor(bench, 'create-users', POST_CONCURRENCY, { start: from, maxRequests: upTo - from, maxSeconds: 3_600, outFile, usersFile: undefined }))
+  const load = await drive(specFor(bench, 'create-users', POST_CONCURRENCY, { start: from, maxRequests: upTo - from, maxSeconds: 3_600, outFile, usersFile: undefined }), bench.server.process.pid)
   const created = (await Bun.file(outFile).json()) as UserRef[]
   bench.users.push(...created)
   await Bun.write(bench.usersFile, JSON.stringify(bench.users))
