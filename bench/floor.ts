@@ -1,0 +1,45 @@
+/**
+ * @module `bun bench/floor.ts [runs] [seconds] [users]`: the floor of a GET by id on this machine. Seeds a database
+ * of `users` users (default 10,000) from this checkout's source, then alternates GET /Users/{id} loads (c=32,
+ * `seconds` each, default 6) against floor-server.ts's three variants and scimify itself from source, each on a fresh
+ * copy of the database, `runs` times (default 4); prints req/s and the server's CPU time per request (mean ± sd).
+ * What the figures say about the issue's targets: bench/RESULTS.md, "What the targets need of both cores".
+ */
+import { join } from 'node:path'
+import { figuresTable, measureRun, prepareSourceBench, restoreSeeded, seedUsers, serveFromSource, sourceSpec, type RunFigures } from './from-source'
+import { firstOk, freePort, ROOT } from './server'
+
+const [runsArg = '4', secondsArg = '6', usersArg = '10000'] = process.argv.slice(2)
+const [runs, seconds, users] = [Number(runsArg), Number(secondsArg), Number(usersArg)]
+const bench = prepareSourceBench(ROOT, 'floor', seconds)
+process.stderr.write(`seeding ${users} users…\n`)
+await seedUsers(ROOT, bench, users)
+
+async function serveFloor(variant: 'read' | 'quiet' | 'parts') {
+  const port = freePort()
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'floor-server.ts'), variant, bench.config, bench.database, String(port)], {
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: Bun.file(join(bench.dir, `floor-${variant}.log`)),
+  })
+  await firstOk(`http://127.0.0.1:${port}/healthz`, performance.now())
+  return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
+}
+
+const servers = {
+  'the stored document by id, nothing else (floor-server.ts read)': () => serveFloor('read'),
+  "scimify's parts of a GET on Bun's router but the access log: key, store.get, default view, metrics (quiet)": () => serveFloor('quiet'),
+  "…and the access-log line: all scimify does for a GET (parts)": () => serveFloor('parts'),
+  'scimify (Elysia and the request wrapper), from source': () => serveFromSource(ROOT, bench),
+}
+const results = new Map<string, RunFigures[]>(Object.keys(servers).map((label) => [label, []]))
+for (let round = 1; round <= runs; round++) {
+  for (const [label, start] of Object.entries(servers)) {
+    restoreSeeded(bench)
+    const server = await start()
+    const run = await measureRun(server, sourceSpec(bench, server.base, 'get-id'))
+    results.get(label)!.push(run)
+    process.stderr.write(`run ${round}: ${Math.round(run.perSecond)} req/s, ${run.cpuMicros.toFixed(0)} µs: ${label}\n`)
+  }
+}
+process.stdout.write(figuresTable(`GET /Users/{id}, ${users} users, c=32, ${runs} runs of ${seconds} s`, [...results]))
