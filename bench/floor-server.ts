@@ -6,6 +6,9 @@
  * - `parts`: what scimify does for such a GET: the key check, `store.get`, the default view, the ETag and request
  *   id headers, the request metrics and the access-log line.
  * - `quiet`: `parts` without the access-log line.
+ * - `patch`: what scimify does for `PATCH /scim/v2/:instance/Users/:id` without a projection: the key check, the
+ *   body read as JSON, the resource service's patch, the audit entry, the wait for the group commit, a 204 with the
+ *   ETag and request id, the metrics and the access-log line.
  */
 import { connectors } from '../connectors'
 import { Keyring } from '../src/auth/keyring'
@@ -16,18 +19,30 @@ import { createScimifyMetrics } from '../src/metrics/scimify'
 import { defaultViewJson } from '../src/scim/default-view'
 import { entityTag } from '../src/scim/etag'
 import { builtInSchemas } from '../src/scim/schemas/instance'
+import { startCheckpointer } from '../src/store/checkpointer'
 import { openDatabase } from '../src/store/db'
 import { ResourceStore } from '../src/store/resources'
+import { AuditLog } from '../src/store/audit'
+import { SyncStore } from '../src/store/sync'
+import { ResourceService } from '../src/http/modules/resources/service'
+import { readJsonBody } from '../src/http/read-body'
+import { scimErrorResponse } from '../src/http/errors'
 import { SCIM_CONTENT_TYPE } from '../src/http/scim-response'
+import { ScimError } from '../src/scim/errors'
 
 const [variant, configPath, databasePath, port] = process.argv.slice(2)
 const loaded = loadConfigFile(configPath!, new ConnectorRegistry(connectors))
 if (!loaded.ok) throw new Error(loaded.issues.map((issue) => issue.message).join('; '))
 const keyring = new Keyring(loaded.config)
 const db = openDatabase(databasePath!)
-const store = new ResourceStore(db)
-const documentById = db.prepare("SELECT data FROM resources WHERE instance = $instance AND id = $id AND type = 'User'")
 const logger = createLogger()
+// As in `scimify serve`: the WAL is checkpointed on a worker thread, not by the writer in its commits.
+startCheckpointer(db, databasePath!, logger)
+// The bench instance is store-only (`directory`): as in scimify, its writes are not queued for a sync engine.
+const store = new ResourceStore(db, new SyncStore(db), () => false)
+const service = new ResourceService(store)
+const audit = new AuditLog(db)
+const documentById = db.prepare("SELECT data FROM resources WHERE instance = $instance AND id = $id AND type = 'User'")
 const metrics = createScimifyMetrics({ queueDepths: () => [] })
 const ROUTE = '/scim/v2/:instance/Users/:id'
 
@@ -66,10 +81,41 @@ function parts(request: Bun.BunRequest<typeof ROUTE>, server: Bun.Server<undefin
   return response
 }
 
+async function patch(request: Bun.BunRequest<typeof ROUTE>, server: Bun.Server<undefined>): Promise<Response> {
+  const started = performance.now()
+  const { instance, id } = request.params as Params
+  const requestId = crypto.randomUUID()
+  const auth = keyring.authenticate(instance, request.headers.get('authorization'))
+  if (!auth.ok) return new Response(null, { status: 401 })
+  let response: Response
+  try {
+    const patched = service.patch({ instance, resourceType: builtInSchemas.User }, id, await readJsonBody(request), request.headers.get('if-match'), false)
+    response = new Response(null, { status: 204, headers: { etag: entityTag(patched.version), 'x-request-id': requestId } })
+  } catch (error) {
+    if (!(error instanceof ScimError)) throw error
+    response = scimErrorResponse(error)
+  }
+  audit.record({ instance, actor: `key:${auth.keyId}`, action: 'PATCH /Users', target: id, result: String(response.status) })
+  await store.durable()
+  const elapsedMs = performance.now() - started
+  logger.info('request', {
+    method: 'PATCH',
+    path: `/scim/v2/${instance}/Users/${id}`,
+    status: response.status,
+    duration_ms: Math.round(elapsedMs * 10) / 10,
+    client: server.requestIP(request)?.address,
+    instance: auth.instance.id,
+    key_id: auth.keyId,
+    request_id: requestId,
+  })
+  metrics.request({ instance: auth.instance.id, method: 'PATCH', route: ROUTE, status: response.status }, elapsedMs / 1000)
+  return response
+}
+
 const server = Bun.serve({
   hostname: '127.0.0.1',
   port: Number(port),
-  routes: { [ROUTE]: variant === 'read' ? read : parts, '/healthz': new Response('ok') },
+  routes: { [ROUTE]: variant === 'read' ? read : variant === 'patch' ? { PATCH: patch } : parts, '/healthz': new Response('ok') },
   fetch: () => new Response(null, { status: 404 }),
 })
 process.once('SIGTERM', () => {
