@@ -5,72 +5,38 @@
  * The .cpuprofile is kept (its path is printed) for Chrome DevTools or speedscope. CPU_PROFILE=off: no profiler,
  * only the load's req/s and latencies.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { drive } from './drive'
-import { DIRECTORY_INSTANCE, firstOk, freePort, ROOT } from './server'
+import { prepareSourceBench, serveFromSource, sourceSpec } from './from-source'
+import { ROOT } from './server'
 import type { LoadSpec, OpKind, UserRef } from './spec'
 
 const [kind = 'get-id', usersArg = '2000', secondsArg = '5'] = process.argv.slice(2) as [OpKind?, string?, string?]
 const users = Number(usersArg)
-const dir = mkdtempSync(join(tmpdir(), 'scimify-cpu-profile-'))
-const config = join(dir, 'config.yaml')
-writeFileSync(config, `server:\n  listen: "127.0.0.1:0"\n  database: "./state/scimify.db"\ninstances:\n${DIRECTORY_INSTANCE}`)
-const main = join(ROOT, 'src/main.ts')
-const keys = Bun.spawnSync([process.execPath, main, 'keys', 'create', 'bench', '--config', config, '--name', 'bench'], { stdout: 'pipe', stderr: 'pipe' })
-if (keys.exitCode !== 0) throw new Error(keys.stderr.toString())
-const key = keys.stdout.toString().trim()
-
-const profileDir = join(dir, 'profile')
-const usersFile = join(dir, 'users.json')
-
-/** Starts scimify from source on a free port, under --cpu-prof when asked. */
-async function start(profiled: boolean) {
-  const port = freePort()
-  const flags = profiled && process.env.CPU_PROFILE !== 'off' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
-  const child = Bun.spawn([process.execPath, ...flags, main, 'serve', '--config', config, '--listen', `127.0.0.1:${port}`], {
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: Bun.file(join(dir, profiled ? 'serve-profiled.log' : 'serve.log')),
-  })
-  await firstOk(`http://127.0.0.1:${port}/healthz`, performance.now())
-  return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
-}
-let base = ''
-const groupsFile = join(dir, 'groups.json')
-const spec = (kind: OpKind, concurrency: number, extra: Partial<LoadSpec> = {}): LoadSpec => ({
-  kind,
-  base,
-  key,
-  concurrency,
-  maxRequests: 1_000_000,
-  maxSeconds: Number(secondsArg),
-  usersFile,
-  ...extra,
-})
+const bench = prepareSourceBench(ROOT, 'cpu-profile', Number(secondsArg))
+const profileDir = join(bench.dir, 'profile')
+const groupsFile = join(bench.dir, 'groups.json')
+const profilerFlags = process.env.CPU_PROFILE !== 'off' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
 
 // Users are loaded by an unprofiled server, so the profile holds only the measured load.
 if (kind !== 'create-users') {
-  const loader = await start(false)
-  base = loader.base
-  const outFile = join(dir, 'created.json')
-  await drive(spec('create-users', 16, { start: 0, maxRequests: users, maxSeconds: 3_600, outFile, usersFile: undefined }))
-  await Bun.write(usersFile, JSON.stringify((await Bun.file(outFile).json()) as UserRef[]))
-  if (kind === 'group-add') await drive(spec('create-groups', 16, { start: 0, maxRequests: 50, maxSeconds: 3_600, outFile: groupsFile }))
+  const loader = await serveFromSource(ROOT, bench)
+  const outFile = join(bench.dir, 'created.json')
+  await drive(sourceSpec(bench, loader.base, 'create-users', { start: 0, maxRequests: users, maxSeconds: 3_600, outFile, usersFile: undefined }))
+  await Bun.write(bench.usersFile, JSON.stringify((await Bun.file(outFile).json()) as UserRef[]))
+  if (kind === 'group-add') await drive(sourceSpec(bench, loader.base, 'create-groups', { start: 0, maxRequests: 50, maxSeconds: 3_600, outFile: groupsFile }))
   loader.child.kill('SIGTERM')
   await loader.child.exited
 }
-const server = await start(true)
-base = server.base
-const concurrency = kind === 'get-id' || kind === 'filter' ? 32 : 16
+const server = await serveFromSource(ROOT, bench, profilerFlags, 'serve-profiled.log')
 const extra: Partial<LoadSpec> =
   kind === 'create-users'
-    ? { start: 0, maxRequests: users, outFile: join(dir, 'c.json'), usersFile: undefined }
+    ? { start: 0, maxRequests: users, outFile: join(bench.dir, 'c.json'), usersFile: undefined }
     : kind === 'group-add'
       ? { groupsFile, membersPerGroup: 100, maxRequests: 5_000 }
       : {}
-const result = await drive(spec(kind, concurrency, extra))
+const result = await drive(sourceSpec(bench, server.base, kind, extra))
 process.stdout.write(`${kind}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms\n`)
 server.child.kill('SIGTERM')
 await server.child.exited

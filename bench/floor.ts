@@ -7,8 +7,8 @@
  * issue's targets: bench/RESULTS.md, "What the targets need of both cores".
  */
 import { join } from 'node:path'
-import { figuresTable, measureRun, prepareSourceBench, restoreSeeded, seedUsers, serveFromSource, sourceSpec, type RunFigures } from './from-source'
-import { firstOk, freePort, ROOT } from './server'
+import { figuresTable, measureRun, prepareSourceBench, restoreSeeded, seedUsers, serveFromSource, serveOnFreePort, sourceSpec, type RunFigures } from './from-source'
+import { ROOT } from './server'
 
 const [runsArg = '4', secondsArg = '6', usersArg = '10000', kindArg = 'get-id'] = process.argv.slice(2)
 const [runs, seconds, users] = [Number(runsArg), Number(secondsArg), Number(usersArg)]
@@ -21,15 +21,9 @@ const bench = prepareSourceBench(ROOT, 'floor', seconds)
 process.stderr.write(`seeding ${users} users…\n`)
 await seedUsers(ROOT, bench, users)
 
-async function serveFloor(variant: 'read' | 'quiet' | 'parts' | 'patch') {
-  const port = freePort()
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, 'floor-server.ts'), variant, bench.config, bench.database, String(port)], {
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: Bun.file(join(bench.dir, `floor-${variant}.log`)),
-  })
-  await firstOk(`http://127.0.0.1:${port}/healthz`, performance.now())
-  return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
+function serveFloor(variant: 'read' | 'quiet' | 'parts' | 'patch') {
+  const server = join(import.meta.dir, 'floor-server.ts')
+  return serveOnFreePort((port) => [process.execPath, server, variant, bench.config, bench.database, String(port)], join(bench.dir, `floor-${variant}.log`))
 }
 
 const scimify = { 'scimify (Elysia and the request wrapper), from source': () => serveFromSource(ROOT, bench) }

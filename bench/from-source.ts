@@ -1,7 +1,7 @@
 /**
- * @module Runs of scimify from a source tree on one seeded database, for measurements that alternate servers
- * (compare.ts, floor.ts): a temp dir with a config of the `bench` instance and a key, a database seeded once with
- * users, a fresh copy of it before each run, and the run's load with the server's CPU time per request.
+ * @module Runs of scimify from a source tree (compare.ts, floor.ts, cpu-profile.ts): a temp dir with a config of
+ * the `bench` instance and a key, servers started on free ports, a database seeded once with users, a fresh copy of
+ * it before each run, and the run's load with the server's CPU time per request.
  */
 import type { Subprocess } from 'bun'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -38,16 +38,20 @@ export function prepareSourceBench(tree: string, name: string, seconds: number):
   return { dir, config, database: join(dir, 'state', 'scimify.db'), key: keys.stdout.toString().trim(), usersFile: join(dir, 'users.json'), seconds }
 }
 
-/** `scimify serve` from `tree`'s source on a free loopback port, once it answers /healthz. */
-export async function serveFromSource(tree: string, bench: SourceBench): Promise<{ child: Subprocess; base: string }> {
+/** A server process (`command` given its port) on a free loopback port, its stderr to `log`, once it answers /healthz. */
+export async function serveOnFreePort(command: (port: number) => string[], log: string): Promise<{ child: Subprocess; base: string }> {
   const port = freePort()
-  const child = Bun.spawn([process.execPath, join(tree, 'src/main.ts'), 'serve', '--config', bench.config, '--listen', `127.0.0.1:${port}`], {
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: Bun.file(join(bench.dir, 'serve.log')),
-  })
+  const child = Bun.spawn(command(port), { stdin: 'ignore', stdout: 'ignore', stderr: Bun.file(log) })
   await firstOk(`http://127.0.0.1:${port}/healthz`, performance.now())
   return { child, base: `http://127.0.0.1:${port}/scim/v2/bench` }
+}
+
+/** `scimify serve` from `tree`'s source (with `bunFlags`, e.g. the CPU profiler's), its log to `log` in the bench's dir. */
+export function serveFromSource(tree: string, bench: SourceBench, bunFlags: string[] = [], log = 'serve.log'): Promise<{ child: Subprocess; base: string }> {
+  return serveOnFreePort(
+    (port) => [process.execPath, ...bunFlags, join(tree, 'src/main.ts'), 'serve', '--config', bench.config, '--listen', `127.0.0.1:${port}`],
+    join(bench.dir, log),
+  )
 }
 
 /** A load of `kind` on the bench instance at `base`: c=32 for reads, 16 for writes, bounded by the bench's seconds. */
