@@ -4,7 +4,7 @@ import type { Profile } from './profile'
 import type { Ceilings } from './scenarios/ceiling'
 import type { Row } from './report'
 import type { Running, Workspace } from './server'
-import type { LoadSpec, OpKind, UserRef } from './spec'
+import type { LoadResult, LoadSpec, OpKind, UserRef } from './spec'
 
 export interface Bench {
   profile: Profile
@@ -42,4 +42,9 @@ export function specFor(bench: Bench, kind: LoadSpec['kind'], concurrency: numbe
 /** The ceilings a row of `kind` at `concurrency` is given as a fraction of. */
 export function ceilingsOf(ceilings: Ceilings, kind: OpKind, concurrency: number): Pick<Row, 'ceiling' | 'plainCeiling'> {
   return { ceiling: ceilings.sameRequests.get(kind), plainCeiling: ceilings.plain.get(concurrency) }
+}
+
+/** Whether `load` reached `share` of its ceiling without errors; undefined when there is no ceiling to judge by. */
+export function reachesShare(load: LoadResult, ceiling: number | undefined, share: number): boolean | undefined {
+  return ceiling ? load.perSecond >= share * ceiling && load.errors === 0 : undefined
 }

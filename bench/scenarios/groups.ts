@@ -1,7 +1,7 @@
 /** @module Scenario 6: group push, G groups created then M members added to each, one PATCH add per member. */
 import { join } from 'node:path'
 import type { Bench } from '../context'
-import { ceilingsOf, specFor } from '../context'
+import { ceilingsOf, reachesShare, specFor } from '../context'
 import { drive } from '../drive'
 
 export const GROUP_CONCURRENCY = 16
@@ -15,7 +15,7 @@ export async function measureGroupPush(bench: Bench): Promise<void> {
   bench.rows.push({ scenario: `6. POST /Groups (${groups})`, users: bench.users.length, load: created, ...ceilingsOf(bench.ceiling, 'create-users', GROUP_CONCURRENCY) })
   const added = await drive(specFor(bench, 'group-add', GROUP_CONCURRENCY, { ...unbounded, maxRequests: groups * members, groupsFile, membersPerGroup: members }), bench.server.process.pid)
   const ceilings = ceilingsOf(bench.ceiling, 'group-add', GROUP_CONCURRENCY)
-  const meets = ceilings.ceiling ? added.perSecond >= 0.25 * ceilings.ceiling && added.errors === 0 : undefined
+  const meets = reachesShare(added, ceilings.ceiling, 0.25)
   bench.rows.push({
     scenario: `6. Group push: PATCH add, ${groups} × ${members} members`,
     users: bench.users.length,

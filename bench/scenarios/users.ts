@@ -1,7 +1,7 @@
 /** @module Scenario 1: POST /Users while loading the database up to a number of users. */
 import { join } from 'node:path'
 import type { Bench } from '../context'
-import { ceilingsOf, specFor } from '../context'
+import { ceilingsOf, reachesShare, specFor } from '../context'
 import { drive } from '../drive'
 import type { UserRef } from '../spec'
 
@@ -16,6 +16,6 @@ export async function loadUsers(bench: Bench, upTo: number): Promise<void> {
   bench.users.push(...created)
   await Bun.write(bench.usersFile, JSON.stringify(bench.users))
   const ceilings = ceilingsOf(bench.ceiling, 'create-users', POST_CONCURRENCY)
-  const meets = ceilings.ceiling ? load.perSecond >= 0.25 * ceilings.ceiling && load.errors === 0 : undefined
+  const meets = reachesShare(load, ceilings.ceiling, 0.25)
   bench.rows.push({ scenario: `1. POST /Users (${from.toLocaleString('en-US')} → ${upTo.toLocaleString('en-US')})`, users: upTo, load, ...ceilings, value: `${load.seconds.toFixed(1)} s`, target: '≥ 25% of ceiling', meets })
 }
