@@ -36,8 +36,11 @@ const LINKS_JSON = `CASE r.type
     FROM group_members gm JOIN resources g ON g.seq = gm.group_seq WHERE gm.member_seq = r.seq)
 END`
 
-/** The columns a ResourceRow needs (not data_lc, the folded copy only SQL reads) and its links. */
-const ROW_COLUMNS = `r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, r.normal_form, ${LINKS_JSON} AS links`
+/** The columns a resource is read from (not data_lc, the folded copy only SQL reads), without its links. */
+const HEAD_COLUMNS = 'r.seq, r.id, r.type, r.data, r.version, r.created, r.last_modified, r.normal_form'
+
+/** The columns a ResourceRow needs: the head and the links. */
+const ROW_COLUMNS = `${HEAD_COLUMNS}, ${LINKS_JSON} AS links`
 
 /** A stored membership: the member's id and seq, and the display text the client gave. */
 interface MemberRow {
@@ -508,9 +511,7 @@ function prepare(db: Database) {
     delete: db.prepare('DELETE FROM resources WHERE instance = $instance AND type = $type AND id = $id'),
     selectById: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = $type`),
     selectBySeq: db.prepare(`SELECT ${ROW_COLUMNS} FROM resources r WHERE seq = $seq`),
-    selectGroupHead: db.prepare(
-      `SELECT seq, id, type, data, version, created, last_modified, normal_form FROM resources WHERE instance = $instance AND id = $id AND type = 'Group'`,
-    ),
+    selectGroupHead: db.prepare(`SELECT ${HEAD_COLUMNS} FROM resources r WHERE instance = $instance AND id = $id AND type = 'Group'`),
     selectMembership: db.prepare('SELECT 1 AS found FROM group_members WHERE group_seq = $group AND member_seq = $member'),
     touch: db.prepare('UPDATE resources SET version = version + 1, last_modified = $last_modified WHERE seq = $seq'),
     countByType: db.prepare('SELECT type, n FROM resource_counts WHERE instance = $instance'),
