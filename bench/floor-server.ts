@@ -64,20 +64,7 @@ function parts(request: Bun.BunRequest<typeof ROUTE>, server: Bun.Server<undefin
   if (!resource) return new Response(null, { status: 404 })
   const body = defaultViewJson(resource, `http://127.0.0.1:${port}/scim/v2/${instance}`, builtInSchemas.User)!
   const response = new Response(body, { headers: { 'content-type': SCIM_CONTENT_TYPE, etag: entityTag(resource.version), 'x-request-id': requestId } })
-  const elapsedMs = performance.now() - started
-  if (variant === 'parts') {
-    logger.info('request', {
-      method: 'GET',
-      path: `/scim/v2/${instance}/Users/${id}`,
-      status: 200,
-      duration_ms: Math.round(elapsedMs * 10) / 10,
-      client: server.requestIP(request)?.address,
-      instance: auth.instance.id,
-      key_id: auth.keyId,
-      request_id: requestId,
-    })
-  }
-  metrics.request({ instance: auth.instance.id, method: 'GET', route: ROUTE, status: 200 }, elapsedMs / 1000)
+  record(request, server, { method: 'GET', status: 200, started, requestId, auth })
   return response
 }
 
@@ -97,19 +84,32 @@ async function patch(request: Bun.BunRequest<typeof ROUTE>, server: Bun.Server<u
   }
   audit.record({ instance, actor: `key:${auth.keyId}`, action: 'PATCH /Users', target: id, result: String(response.status) })
   await store.durable()
-  const elapsedMs = performance.now() - started
-  logger.info('request', {
-    method: 'PATCH',
-    path: `/scim/v2/${instance}/Users/${id}`,
-    status: response.status,
-    duration_ms: Math.round(elapsedMs * 10) / 10,
-    client: server.requestIP(request)?.address,
-    instance: auth.instance.id,
-    key_id: auth.keyId,
-    request_id: requestId,
-  })
-  metrics.request({ instance: auth.instance.id, method: 'PATCH', route: ROUTE, status: response.status }, elapsedMs / 1000)
+  record(request, server, { method: 'PATCH', status: response.status, started, requestId, auth })
   return response
+}
+
+/** What scimify keeps of an answered request: its metrics and, but in `quiet`, its access-log line. */
+function record(
+  request: Bun.BunRequest<typeof ROUTE>,
+  server: Bun.Server<undefined>,
+  answered: { method: string; status: number; started: number; requestId: string; auth: { instance: { id: string }; keyId: string } },
+): void {
+  const { method, status, started, requestId, auth } = answered
+  const { instance, id } = request.params as Params
+  const elapsedMs = performance.now() - started
+  if (variant !== 'quiet') {
+    logger.info('request', {
+      method,
+      path: `/scim/v2/${instance}/Users/${id}`,
+      status,
+      duration_ms: Math.round(elapsedMs * 10) / 10,
+      client: server.requestIP(request)?.address,
+      instance: auth.instance.id,
+      key_id: auth.keyId,
+      request_id: requestId,
+    })
+  }
+  metrics.request({ instance: auth.instance.id, method, route: ROUTE, status }, elapsedMs / 1000)
 }
 
 const server = Bun.serve({
